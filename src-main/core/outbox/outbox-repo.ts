@@ -1,0 +1,234 @@
+import type { DeadEvent, DeliveryAttempt, OutboxEventView } from '../../../src-preload/contract'
+import type { SqliteDatabase } from '../db/native-sqlite'
+
+/** An outbox row as the relay sends it. */
+export interface OutboxEvent {
+  seq: number
+  id: string
+  aggregateId: string
+  type: string
+  payload: string
+  createdAt: string
+  attempts: number
+}
+
+/** What one delivery attempt did to one event. Applied in a single transaction per batch. */
+export type EventOutcome =
+  | { id: string; kind: 'sent'; httpStatus: number; outcome: 'accepted' | 'duplicate'; reply: string | null }
+  | { id: string; kind: 'dead'; httpStatus: number | null; error: string; reply: string | null }
+  | {
+      id: string
+      kind: 'retry'
+      httpStatus: number | null
+      error: string
+      nextAttemptAt: number
+      /** false for pauses that are not the event's fault (401, 413): no attempt is used up. */
+      countsAsAttempt: boolean
+    }
+
+interface EventRow {
+  seq: number
+  id: string
+  aggregate_id: string
+  type: string
+  payload: string
+  created_at: string
+  attempts: number
+}
+
+export interface OutboxCounts {
+  pending: number
+  dead: number
+  sentToday: number
+}
+
+export class OutboxRepo {
+  private readonly stmts
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.stmts = {
+      // The first unsent event of each aggregate only: a later event never
+      // overtakes an earlier pending or dead one of the same order.
+      next: db.prepare(
+        `SELECT o.seq, o.id, o.aggregate_id, o.type, o.payload, o.created_at, o.attempts
+         FROM outbox o
+         WHERE o.status = 'pending'
+           AND (@ignoreBackoff = 1 OR o.next_attempt_at IS NULL OR o.next_attempt_at <= @now)
+           AND o.id NOT IN (SELECT value FROM json_each(@exclude))
+           AND NOT EXISTS (
+             SELECT 1 FROM outbox p
+             WHERE p.aggregate_id = o.aggregate_id AND p.seq < o.seq AND p.status IN ('pending', 'dead'))
+         ORDER BY o.seq LIMIT @limit`,
+      ),
+      sent: db.prepare(
+        `UPDATE outbox SET status = 'sent', sent_at = ?, last_http_status = ?, server_reply = ?,
+           attempts = attempts + 1, next_attempt_at = NULL, last_error = NULL
+         WHERE id = ? AND status = 'pending'`,
+      ),
+      dead: db.prepare(
+        `UPDATE outbox SET status = 'dead', last_error = ?, last_http_status = ?, server_reply = ?,
+           attempts = attempts + 1, next_attempt_at = NULL
+         WHERE id = ? AND status = 'pending'`,
+      ),
+      retry: db.prepare(
+        `UPDATE outbox SET last_error = ?, last_http_status = ?, next_attempt_at = ?, attempts = attempts + ?
+         WHERE id = ? AND status = 'pending'`,
+      ),
+      attempt: db.prepare('INSERT INTO outbox_attempts (event_id, at, http_status, outcome, error) VALUES (?, ?, ?, ?, ?)'),
+      counts: db.prepare(
+        `SELECT
+           (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+           (SELECT count(*) FROM outbox WHERE status = 'dead' AND discarded_at IS NULL) AS dead,
+           (SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= ?) AS sentToday`,
+      ),
+      oldestPending: db.prepare(`SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 1`).pluck(),
+      nextDue: db.prepare(`SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND next_attempt_at > ?`).pluck(),
+      lastSent: db.prepare(`SELECT max(sent_at) FROM outbox WHERE status = 'sent'`).pluck(),
+      dead: db.prepare(
+        `SELECT e.id AS eventId, e.aggregate_id AS orderId, o.customer, o.total_minor AS totalMinor, o.currency,
+                e.last_error AS reason, e.attempts, e.last_http_status AS lastHttpStatus, e.server_reply AS lastResponse,
+                (SELECT max(at) FROM outbox_attempts a WHERE a.event_id = e.id) AS failedAt, e.discarded_at AS discardedAt
+         FROM outbox e JOIN orders o ON o.id = e.aggregate_id
+         WHERE e.status = 'dead' ORDER BY e.discarded_at IS NOT NULL, e.seq DESC LIMIT 1000`,
+      ),
+      retryDead: db.prepare(
+        `UPDATE outbox SET status = 'pending', next_attempt_at = NULL, discarded_at = NULL WHERE id = ? AND status = 'dead'`,
+      ),
+      discard: db.prepare(`UPDATE outbox SET discarded_at = ? WHERE id = ? AND status = 'dead'`),
+      status: db.prepare('SELECT status, aggregate_id FROM outbox WHERE id = ?'),
+      prune: db.prepare(`DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?`),
+      eventsOf: db.prepare(
+        `SELECT id, type, status, attempts, next_attempt_at, last_error, last_http_status, sent_at, discarded_at, created_at
+         FROM outbox WHERE aggregate_id = ? ORDER BY seq`,
+      ),
+      historyOf: db.prepare(
+        'SELECT at, http_status AS httpStatus, outcome, error FROM outbox_attempts WHERE event_id = ? ORDER BY id DESC LIMIT 100',
+      ),
+      aggregates: db.prepare('SELECT DISTINCT aggregate_id FROM outbox WHERE id IN (SELECT value FROM json_each(?))').pluck(),
+    }
+  }
+
+  nextBatch(opts: { now: number; limit: number; exclude: Iterable<string>; ignoreBackoff: boolean }): OutboxEvent[] {
+    const rows = this.stmts.next.all({
+      now: opts.now,
+      limit: opts.limit,
+      exclude: JSON.stringify([...opts.exclude]),
+      ignoreBackoff: opts.ignoreBackoff ? 1 : 0,
+    }) as EventRow[]
+    return rows.map((r) => ({
+      seq: r.seq,
+      id: r.id,
+      aggregateId: r.aggregate_id,
+      type: r.type,
+      payload: r.payload,
+      createdAt: r.created_at,
+      attempts: r.attempts,
+    }))
+  }
+
+  /** Update the record: every outcome of a batch in one transaction, with its history row. */
+  applyOutcomes(outcomes: readonly EventOutcome[], at: Date = new Date()): void {
+    const iso = at.toISOString()
+    const s = this.stmts
+    this.db.transaction(() => {
+      for (const o of outcomes) {
+        switch (o.kind) {
+          case 'sent':
+            s.sent.run(iso, o.httpStatus, o.reply, o.id)
+            s.attempt.run(o.id, iso, o.httpStatus, o.outcome, null)
+            break
+          case 'dead':
+            s.dead.run(o.error, o.httpStatus, o.reply, o.id)
+            s.attempt.run(o.id, iso, o.httpStatus, 'rejected', o.error)
+            break
+          case 'retry':
+            s.retry.run(o.error, o.httpStatus, o.nextAttemptAt, o.countsAsAttempt ? 1 : 0, o.id)
+            s.attempt.run(o.id, iso, o.httpStatus, o.countsAsAttempt ? 'retry' : 'paused', o.error)
+            break
+        }
+      }
+    }).immediate()
+  }
+
+  counts(now: Date = new Date()): OutboxCounts {
+    const startOfDay = new Date(now)
+    startOfDay.setHours(0, 0, 0, 0)
+    return this.stmts.counts.get(startOfDay.toISOString()) as OutboxCounts
+  }
+
+  oldestPendingAt(): string | null {
+    return (this.stmts.oldestPending.get() as string | undefined) ?? null
+  }
+
+  /** The earliest backoff that has not yet come due, in epoch ms. */
+  nextDueAt(now: number): number | null {
+    return (this.stmts.nextDue.get(now) as number | null) ?? null
+  }
+
+  lastSentAt(): string | null {
+    return (this.stmts.lastSent.get() as string | null) ?? null
+  }
+
+  listDead(): DeadEvent[] {
+    const rows = this.stmts.dead.all() as (Omit<DeadEvent, 'discarded'> & { discardedAt: string | null })[]
+    return rows.map(({ discardedAt, ...r }) => ({ ...r, discarded: discardedAt !== null }))
+  }
+
+  /** Back to pending, now, as the user asked. Returns the order id, or null if it was not dead. */
+  retryDead(eventId: string): string | null {
+    const row = this.stmts.status.get(eventId) as { status: string; aggregate_id: string } | undefined
+    if (!row || row.status !== 'dead') return null
+    this.stmts.retryDead.run(eventId)
+    return row.aggregate_id
+  }
+
+  /** The user gave up on it: it stays dead (and its order "not synced") but leaves the attention list count. */
+  discardDead(eventId: string, at: Date = new Date()): string | null {
+    const row = this.stmts.status.get(eventId) as { status: string; aggregate_id: string } | undefined
+    if (!row || row.status !== 'dead') return null
+    this.stmts.discard.run(at.toISOString(), eventId)
+    return row.aggregate_id
+  }
+
+  eventStatus(eventId: string): string | null {
+    const row = this.stmts.status.get(eventId) as { status: string } | undefined
+    return row?.status ?? null
+  }
+
+  /** Retention: confirmed events older than the cutoff go; orders stay. */
+  pruneSent(before: Date): number {
+    return this.stmts.prune.run(before.toISOString()).changes
+  }
+
+  eventsOf(orderId: string): OutboxEventView[] {
+    const rows = this.stmts.eventsOf.all(orderId) as {
+      id: string
+      type: string
+      status: 'pending' | 'sent' | 'dead'
+      attempts: number
+      next_attempt_at: number | null
+      last_error: string | null
+      last_http_status: number | null
+      sent_at: string | null
+      discarded_at: string | null
+      created_at: string
+    }[]
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      status: r.status,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at === null ? null : new Date(r.next_attempt_at).toISOString(),
+      lastError: r.last_error,
+      lastHttpStatus: r.last_http_status,
+      sentAt: r.sent_at,
+      discardedAt: r.discarded_at,
+      createdAt: r.created_at,
+      history: this.stmts.historyOf.all(r.id) as DeliveryAttempt[],
+    }))
+  }
+
+  aggregatesOf(eventIds: readonly string[]): string[] {
+    return this.stmts.aggregates.all(JSON.stringify(eventIds)) as string[]
+  }
+}

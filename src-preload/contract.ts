@@ -1,0 +1,314 @@
+/**
+ * The one contract between the renderer and the main process.
+ *
+ * Main, preload, the browser host and the renderer all derive their types from
+ * this file, so a method added here is a compile error everywhere it is not yet
+ * wired. Schemas double as runtime validators: every value that crosses a
+ * process boundary is `unknown` until one of these parses it.
+ */
+import { z } from 'zod'
+
+// ---------------------------------------------------------------------------
+// Limits shared by the form (for hints) and main (for enforcement).
+// ---------------------------------------------------------------------------
+export const LIMITS = {
+  customerMax: 200,
+  itemsMin: 1,
+  itemsMax: 200,
+  itemNameMax: 200,
+  quantityMin: 1,
+  quantityMax: 1_000_000,
+  unitPriceMinorMax: 10_000_000_000,
+  noteMax: 2_000,
+  pageMax: 500,
+} as const
+
+// ---------------------------------------------------------------------------
+// Errors. `code` is an i18n key (errors.<code>), `params` fill its placeholders,
+// and `message` is an English fallback for logs. The renderer never shows a
+// stack trace.
+// ---------------------------------------------------------------------------
+export const errorCodes = [
+  'required',
+  'too_short',
+  'too_long',
+  'too_small',
+  'too_big',
+  'not_integer',
+  'invalid_type',
+  'invalid_value',
+  'invalid_currency',
+  'invalid_number',
+  'too_many_decimals',
+  'unknown_key',
+  'invalid_url',
+  'validation_failed',
+  'not_found',
+  'not_dead',
+  'internal',
+  'database_newer',
+  'storage_unavailable',
+] as const
+export const ErrorCode = z.enum(errorCodes)
+export type ErrorCode = z.infer<typeof ErrorCode>
+
+export const FieldError = z.object({
+  /** Dotted path into the input, e.g. `customer`, `items.2.quantity`. */
+  field: z.string(),
+  code: ErrorCode,
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  message: z.string(),
+})
+export type FieldError = z.infer<typeof FieldError>
+
+export const AppError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  fields: z.array(FieldError).optional(),
+})
+export type AppError = z.infer<typeof AppError>
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
+export function resultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: AppError }),
+  ])
+}
+
+// ---------------------------------------------------------------------------
+// Domain values
+// ---------------------------------------------------------------------------
+export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/)
+export const SyncState = z.enum(['pending', 'synced', 'failed'])
+export type SyncState = z.infer<typeof SyncState>
+export const OutboxStatus = z.enum(['pending', 'sent', 'dead'])
+export type OutboxStatus = z.infer<typeof OutboxStatus>
+
+/**
+ * What the form sends. Prices arrive as the text a person typed ("12.50"):
+ * main converts them with the currency's ISO 4217 minor digits, so the
+ * renderer never does money arithmetic that counts.
+ */
+export const CreateOrderInput = z.strictObject({
+  customer: z.string(),
+  note: z.string().optional(),
+  currency: z.string().optional(),
+  items: z.array(
+    z.strictObject({
+      name: z.string(),
+      quantity: z.union([z.number(), z.string()]),
+      unitPrice: z.string(),
+    }),
+  ),
+})
+export type CreateOrderInput = z.infer<typeof CreateOrderInput>
+
+export const LineItem = z.object({
+  name: z.string(),
+  quantity: z.number().int(),
+  unitPriceMinor: z.number().int(),
+  lineTotalMinor: z.number().int(),
+})
+export type LineItem = z.infer<typeof LineItem>
+
+export const OrderSummary = z.object({
+  id: z.string(),
+  customer: z.string(),
+  currency: z.string(),
+  totalMinor: z.number().int(),
+  createdAt: z.string(),
+  itemCount: z.number().int(),
+  syncState: SyncState,
+  /** When the server confirmed it (synced) */
+  syncedAt: z.string().nullable(),
+  /** The server's reason (failed) */
+  syncError: z.string().nullable(),
+  /** Failed and the user chose not to retry it. */
+  discarded: z.boolean(),
+})
+export type OrderSummary = z.infer<typeof OrderSummary>
+
+export const DeliveryAttempt = z.object({
+  at: z.string(),
+  httpStatus: z.number().int().nullable(),
+  outcome: z.string(),
+  error: z.string().nullable(),
+})
+export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>
+
+export const OutboxEventView = z.object({
+  id: z.string(),
+  type: z.string(),
+  status: OutboxStatus,
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  lastHttpStatus: z.number().int().nullable(),
+  sentAt: z.string().nullable(),
+  discardedAt: z.string().nullable(),
+  createdAt: z.string(),
+  history: z.array(DeliveryAttempt),
+})
+export type OutboxEventView = z.infer<typeof OutboxEventView>
+
+export const OrderDetail = OrderSummary.extend({
+  note: z.string().nullable(),
+  items: z.array(LineItem),
+  events: z.array(OutboxEventView),
+})
+export type OrderDetail = z.infer<typeof OrderDetail>
+
+export const ListOrdersInput = z.strictObject({
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.number().int().min(1).max(LIMITS.pageMax).default(50),
+})
+export const OrderPage = z.object({
+  items: z.array(OrderSummary),
+  total: z.number().int(),
+  offset: z.number().int(),
+})
+export type OrderPage = z.infer<typeof OrderPage>
+
+export const DeadEvent = z.object({
+  eventId: z.string(),
+  orderId: z.string(),
+  customer: z.string(),
+  totalMinor: z.number().int(),
+  currency: z.string(),
+  reason: z.string().nullable(),
+  attempts: z.number().int(),
+  lastHttpStatus: z.number().int().nullable(),
+  lastResponse: z.string().nullable(),
+  failedAt: z.string().nullable(),
+  discarded: z.boolean(),
+})
+export type DeadEvent = z.infer<typeof DeadEvent>
+
+// ---------------------------------------------------------------------------
+// Sync status (pushed as an event, and fetched as a snapshot on load)
+// ---------------------------------------------------------------------------
+export const Connectivity = z.enum(['online', 'offline', 'unknown'])
+export const ApiState = z.enum(['reachable', 'unreachable', 'unauthorized', 'not-configured'])
+export const SyncPhase = z.enum(['idle', 'syncing', 'backing-off', 'paused'])
+export const SyncStatus = z.object({
+  connectivity: Connectivity,
+  api: ApiState,
+  phase: SyncPhase,
+  /** The user paused syncing in settings (as opposed to a 401 pause). */
+  userPaused: z.boolean(),
+  counts: z.object({
+    pending: z.number().int(),
+    sending: z.number().int(),
+    dead: z.number().int(),
+    sentToday: z.number().int(),
+  }),
+  /** Progress of the current drain: sent so far of the pending count when it began. */
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
+  lastSuccessAt: z.string().nullable(),
+  lastError: z
+    .object({ message: z.string(), at: z.string(), httpStatus: z.number().int().nullable() })
+    .nullable(),
+  nextRetryAt: z.string().nullable(),
+  oldestPendingAt: z.string().nullable(),
+  /** Server clock-free "now" of the snapshot, so ages render consistently. */
+  at: z.string(),
+})
+export type SyncStatus = z.infer<typeof SyncStatus>
+
+export const SyncNowResult = z.object({
+  outcome: z.enum(['synced', 'offline', 'unauthorized', 'not-configured', 'paused', 'partial']),
+  pending: z.number().int(),
+})
+export type SyncNowResult = z.infer<typeof SyncNowResult>
+
+// ---------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------
+export const Language = z.enum(['en', 'zh-TW'])
+export type Language = z.infer<typeof Language>
+
+export const Settings = z.object({
+  apiUrl: z.string().nullable(),
+  /** Whether a token is set; the token itself never goes back to the renderer. */
+  hasToken: z.boolean(),
+  /** How the token is stored: the OS keychain, or a plain file in the data folder. */
+  tokenStorage: z.enum(['os-encrypted', 'plaintext-file']),
+  paused: z.boolean(),
+  language: Language.nullable(),
+  currency: z.string(),
+  /** Where a value came from, so the UI can say why an edit may not stick. */
+  apiUrlSource: z.enum(['flag', 'stored', 'env', 'none']),
+  dataDir: z.string(),
+})
+export type Settings = z.infer<typeof Settings>
+
+export const UpdateSettingsInput = z.strictObject({
+  apiUrl: z.string().nullable().optional(),
+  /** A string sets it, null clears it, absent leaves it. */
+  apiToken: z.string().nullable().optional(),
+  paused: z.boolean().optional(),
+  language: Language.nullable().optional(),
+  currency: z.string().optional(),
+})
+export type UpdateSettingsInput = z.infer<typeof UpdateSettingsInput>
+
+const EventIdInput = z.strictObject({ eventId: z.string().min(1).max(100) })
+const OrderIdInput = z.strictObject({ id: z.string().min(1).max(100) })
+const NoInput = z.undefined().or(z.strictObject({}))
+
+// ---------------------------------------------------------------------------
+// The method map: the single source of truth for operation names.
+// ---------------------------------------------------------------------------
+export const methods = {
+  createOrder: { input: CreateOrderInput, output: OrderSummary },
+  listOrders: { input: ListOrdersInput, output: OrderPage },
+  getOrder: { input: OrderIdInput, output: OrderDetail },
+  getStatus: { input: NoInput, output: SyncStatus },
+  syncNow: { input: NoInput, output: SyncNowResult },
+  listDeadEvents: { input: NoInput, output: z.array(DeadEvent) },
+  retryEvent: { input: EventIdInput, output: z.object({ eventId: z.string() }) },
+  discardEvent: { input: EventIdInput, output: z.object({ eventId: z.string() }) },
+  getSettings: { input: NoInput, output: Settings },
+  updateSettings: { input: UpdateSettingsInput, output: Settings },
+} as const
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export const methodNames = Object.keys(methods) as MethodName[]
+export type MethodInput<K extends MethodName> = z.input<Methods[K]['input']>
+export type MethodOutput<K extends MethodName> = z.output<Methods[K]['output']>
+
+// ---------------------------------------------------------------------------
+// Events pushed from main.
+// ---------------------------------------------------------------------------
+export const events = {
+  status: SyncStatus,
+  /** Orders whose sync state changed (or were created). */
+  ordersChanged: z.object({ orderIds: z.array(z.string()), created: z.boolean() }),
+} as const
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<K extends EventName> = z.output<Events[K]>
+export const eventNames = Object.keys(events) as EventName[]
+
+/** IPC channel names, derived so no channel string is repeated elsewhere. */
+export const invokeChannel = (name: MethodName): string => `outpost:invoke:${name}`
+export const eventChannel = (name: EventName): string => `outpost:event:${name}`
+
+/** What `window.outpost` offers, in Electron (preload) and the browser host (HTTP bridge). */
+export type OutpostApi = {
+  [K in MethodName]: (input: MethodInput<K>) => Promise<Result<MethodOutput<K>>>
+} & {
+  onStatus(listener: (status: EventPayload<'status'>) => void): () => void
+  onOrdersChanged(listener: (change: EventPayload<'ordersChanged'>) => void): () => void
+  /** Which host the renderer runs in. */
+  readonly host: 'electron' | 'web'
+}
+
+declare global {
+  interface Window {
+    outpost?: OutpostApi
+  }
+}
