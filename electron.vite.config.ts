@@ -1,6 +1,9 @@
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+
+const root = dirname(fileURLToPath(import.meta.url))
 
 // One build for three targets. The browser host serves out/renderer too, so
 // the renderer is identical in Electron and in Chromium.
@@ -9,7 +12,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts') } },
+      rollupOptions: { input: { index: resolve(root, 'src-main/electron/main.ts') } },
     },
   },
   preload: {
@@ -19,20 +22,20 @@ export default defineConfig({
       // into one CommonJS file.
       externalizeDeps: false,
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-preload/index.ts') },
+        input: { index: resolve(root, 'src-preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
-    root: resolve(__dirname, 'src-renderer'),
+    root: resolve(root, 'src-renderer'),
     base: './',
     plugins: [react()],
     build: {
-      outDir: resolve(__dirname, 'out/renderer'),
+      outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
       sourcemap: false,
-      rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
+      rollupOptions: { input: resolve(root, 'src-renderer/index.html') },
     },
   },
 })

@@ -4,7 +4,7 @@ import { OutpostError } from './errors'
 
 /** Turns zod's issues into the contract's field errors (i18n codes, dotted paths). */
 export function zodIssuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
-  return issues.slice(0, 50).map((issue) => {
+  return issues.slice(0, 50).map((issue): FieldError => {
     const field = issue.path.map(String).join('.') || '(input)'
     switch (issue.code) {
       case 'unrecognized_keys':

@@ -1,6 +1,7 @@
 import type { LineItem, OrderSummary, SyncState } from '../../../src-preload/contract'
 import type { SqliteDatabase } from '../db/native-sqlite'
 import { uuidv7 } from '../ids'
+import type { OutboxRepo } from '../outbox/outbox-repo'
 import type { ValidOrder } from './validate-order'
 
 export const ORDER_CREATED = 'OrderCreated'
@@ -41,20 +42,18 @@ export interface CreateOrderHooks {
 
 export class OrdersRepo {
   private readonly insertOrder
-  private readonly insertEvent
   private readonly pageStmt
   private readonly countStmt
   private readonly getStmt
   private readonly syncRowsStmt
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly outbox: OutboxRepo,
+  ) {
     this.insertOrder = db.prepare(
       `INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at)
        VALUES (@id, @customer, @note, @currency, @items, @totalMinor, @createdAt)`,
-    )
-    this.insertEvent = db.prepare(
-      `INSERT INTO outbox (id, aggregate_id, type, payload, created_at, status, attempts)
-       VALUES (?, ?, ?, ?, ?, 'pending', 0)`,
     )
     this.pageStmt = db.prepare(
       `SELECT id, customer, note, currency, items, total_minor, created_at FROM orders
@@ -96,7 +95,7 @@ export class OrdersRepo {
         createdAt,
       })
       hooks.afterOrderInsert?.()
-      this.insertEvent.run(eventId, id, ORDER_CREATED, JSON.stringify(payload), createdAt)
+      this.outbox.enqueue({ id: eventId, aggregateId: id, type: ORDER_CREATED, payload: JSON.stringify(payload), createdAt })
     }).immediate()
     return {
       eventId,

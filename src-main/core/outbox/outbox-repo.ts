@@ -47,6 +47,10 @@ export class OutboxRepo {
 
   constructor(private readonly db: SqliteDatabase) {
     this.stmts = {
+      insert: db.prepare(
+        `INSERT INTO outbox (id, aggregate_id, type, payload, created_at, status, attempts)
+         VALUES (?, ?, ?, ?, ?, 'pending', 0)`,
+      ),
       // The first unsent event of each aggregate only: a later event never
       // overtakes an earlier pending or dead one of the same order.
       next: db.prepare(
@@ -54,7 +58,7 @@ export class OutboxRepo {
          FROM outbox o
          WHERE o.status = 'pending'
            AND (@ignoreBackoff = 1 OR o.next_attempt_at IS NULL OR o.next_attempt_at <= @now)
-           AND o.id NOT IN (SELECT value FROM json_each(@exclude))
+           AND o.seq > @afterSeq
            AND NOT EXISTS (
              SELECT 1 FROM outbox p
              WHERE p.aggregate_id = o.aggregate_id AND p.seq < o.seq AND p.status IN ('pending', 'dead'))
@@ -84,7 +88,7 @@ export class OutboxRepo {
       oldestPending: db.prepare(`SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 1`).pluck(),
       nextDue: db.prepare(`SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND next_attempt_at > ?`).pluck(),
       lastSent: db.prepare(`SELECT max(sent_at) FROM outbox WHERE status = 'sent'`).pluck(),
-      dead: db.prepare(
+      deadList: db.prepare(
         `SELECT e.id AS eventId, e.aggregate_id AS orderId, o.customer, o.total_minor AS totalMinor, o.currency,
                 e.last_error AS reason, e.attempts, e.last_http_status AS lastHttpStatus, e.server_reply AS lastResponse,
                 (SELECT max(at) FROM outbox_attempts a WHERE a.event_id = e.id) AS failedAt, e.discarded_at AS discardedAt
@@ -108,11 +112,21 @@ export class OutboxRepo {
     }
   }
 
-  nextBatch(opts: { now: number; limit: number; exclude: Iterable<string>; ignoreBackoff: boolean }): OutboxEvent[] {
+  /** Record an event to deliver later. Call inside the transaction that changes the aggregate. */
+  enqueue(event: { id: string; aggregateId: string; type: string; payload: string; createdAt: string }): void {
+    this.stmts.insert.run(event.id, event.aggregateId, event.type, event.payload, event.createdAt)
+  }
+
+  /**
+   * Up to `limit` deliverable events after `afterSeq`, oldest first. The relay
+   * advances `afterSeq` as it goes, which also keeps in-flight events out of a
+   * parallel worker's batch.
+   */
+  nextBatch(opts: { now: number; limit: number; afterSeq: number; ignoreBackoff: boolean }): OutboxEvent[] {
     const rows = this.stmts.next.all({
       now: opts.now,
       limit: opts.limit,
-      exclude: JSON.stringify([...opts.exclude]),
+      afterSeq: opts.afterSeq,
       ignoreBackoff: opts.ignoreBackoff ? 1 : 0,
     }) as EventRow[]
     return rows.map((r) => ({
@@ -170,7 +184,7 @@ export class OutboxRepo {
   }
 
   listDead(): DeadEvent[] {
-    const rows = this.stmts.dead.all() as (Omit<DeadEvent, 'discarded'> & { discardedAt: string | null })[]
+    const rows = this.stmts.deadList.all() as (Omit<DeadEvent, 'discarded'> & { discardedAt: string | null })[]
     return rows.map(({ discardedAt, ...r }) => ({ ...r, discarded: discardedAt !== null }))
   }
 

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs'
+import { defineConfig } from '@playwright/test'
+
+// Debian's Chromium where present (our machines cannot download Playwright's
+// own browser); Playwright's bundled one elsewhere.
+const systemChromium = '/usr/bin/chromium'
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  globalSetup: './e2e/global-setup.ts',
+  fullyParallel: false,
+  workers: process.env.CI ? 1 : 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e-results.json' }]],
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    viewport: { width: 1200, height: 800 },
+  },
+  projects: [
+    {
+      name: 'web',
+      use: {
+        browserName: 'chromium',
+        launchOptions: {
+          args: chromiumArgs,
+          ...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
+        },
+      },
+    },
+    {
+      // The same specs against the real desktop app, where an Electron binary exists.
+      name: 'electron',
+      use: { outpostHost: 'electron' },
+    },
+  ],
+})

@@ -1,0 +1,64 @@
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const RENDERER_OUT = join(REPO_ROOT, 'out', 'renderer')
+
+/** A user error: printed as one line, no stack trace, exit code 2. */
+export class UsageError extends Error {}
+
+export function fatal(err: unknown, prefix = 'outpost'): never {
+  if (err instanceof UsageError) {
+    console.error(`${prefix}: ${err.message}`)
+    process.exit(2)
+  }
+  const e = err as { code?: unknown; message?: unknown }
+  if (typeof e?.code === 'string' && typeof e.message === 'string') {
+    // OutpostError and system errors (EADDRINUSE…) carry a readable message.
+    console.error(`${prefix}: ${e.message}`)
+    process.exit(1)
+  }
+  console.error(`${prefix}: unexpected error`, err)
+  process.exit(1)
+}
+
+export function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got "${value}")`)
+  return n
+}
+
+/** Same place the desktop app keeps its data (Electron's userData for "Outpost"). */
+export function defaultDataDir(): string {
+  if (process.env.OUTPOST_DATA_DIR) return resolve(process.env.OUTPOST_DATA_DIR)
+  const home = homedir()
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Outpost')
+  if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'Outpost')
+  return join(process.env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Outpost')
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
+    const p = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
+  }
+  return newest
+}
+
+/** Builds out/renderer when it is missing or older than its sources, so a fresh clone just works. */
+export async function ensureRendererBuilt(log: (line: string) => void = console.log): Promise<string> {
+  const index = join(RENDERER_OUT, 'index.html')
+  const sources = Math.max(newestMtime(join(REPO_ROOT, 'src-renderer')), statSync(join(REPO_ROOT, 'src-preload', 'contract.ts')).mtimeMs)
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return RENDERER_OUT
+  log('Building the renderer…')
+  const { build } = await import('vite')
+  const config = (await import('../../electron.vite.config')).default as { renderer?: Record<string, unknown> }
+  if (!config.renderer) throw new Error('electron.vite.config.ts has no renderer section')
+  await build({ ...config.renderer, configFile: false, logLevel: 'warn' })
+  return RENDERER_OUT
+}

@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../testing/temp-dir'
+import type { Core } from './core-types'
+import { createCore } from './create-core'
+import { openSqlite } from './db/native-sqlite'
+import { join } from 'node:path'
+
+let dir: ReturnType<typeof tempDir>
+let core: Core | null = null
+beforeEach(() => {
+  dir = tempDir()
+})
+afterEach(async () => {
+  await core?.shutdown()
+  core = null
+  dir.remove()
+})
+
+const open = (opts: Partial<Parameters<typeof createCore>[0]> = {}) => {
+  core = createCore({ dataDir: dir.path, startRelay: false, ...opts })
+  return core
+}
+const rows = (sql: string) => {
+  const db = openSqlite(join(dir.path, 'outpost.db'), { readonly: true })
+  try {
+    return db.prepare(sql).all()
+  } finally {
+    db.close()
+  }
+}
+
+describe('core handlers', () => {
+  it('createOrder validates, computes the total in main, and emits ordersChanged', async () => {
+    const c = open()
+    const seen: unknown[] = []
+    c.on('ordersChanged', (e) => seen.push(e))
+    const r = await c.handlers.createOrder({ customer: ' Bo ', items: [{ name: 'Rice', quantity: '2', unitPrice: '3.25' }] })
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.value).toMatchObject({ customer: 'Bo', totalMinor: 650, currency: 'USD', syncState: 'pending' })
+    expect(seen).toEqual([{ orderIds: [r.value.id], created: true }])
+    expect(rows('SELECT aggregate_id, status, type FROM outbox')).toEqual([{ aggregate_id: r.value.id, status: 'pending', type: 'OrderCreated' }])
+  })
+
+  it('bad input gets field errors and writes nothing', async () => {
+    const c = open()
+    const r = await c.handlers.createOrder({ customer: '', items: [{ name: 'Rice', quantity: '2', unitPrice: '3.25' }] })
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'validation_failed', message: expect.any(String), fields: [{ field: 'customer', code: 'required', message: expect.any(String) }] },
+    })
+    expect(rows('SELECT count(*) AS n FROM orders')).toEqual([{ n: 0 }])
+    expect(rows('SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }])
+  })
+
+  it('hostile calls through invoke never throw and never crash the process', async () => {
+    const c = open()
+    for (const input of [undefined, null, 42, 'x', [], { __proto__: { a: 1 } }, { customer: 'a', items: [], extra: true }]) {
+      const r = await c.invoke('createOrder', input)
+      expect(r.ok).toBe(false)
+    }
+    expect(await c.invoke('dropTables', {})).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await c.invoke('__proto__', {})).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await c.invoke('listOrders', { offset: -1, limit: 10 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } })
+    expect(await c.invoke('listOrders', { offset: 0, limit: 10_000 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } })
+    expect(await c.invoke('getOrder', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+  })
+
+  it('listOrders pages newest first and getOrder shows the outbox history', async () => {
+    const c = open()
+    const ids: string[] = []
+    for (const name of ['a', 'b', 'c']) {
+      const r = await c.handlers.createOrder({ customer: name, items: [{ name: 'x', quantity: 1, unitPrice: '1' }] })
+      if (r.ok) ids.push(r.value.id)
+    }
+    const page = await c.handlers.listOrders({ offset: 0, limit: 2 })
+    expect(page.ok && page.value.total).toBe(3)
+    expect(page.ok && page.value.items.map((o) => o.customer)).toEqual(['c', 'b'])
+    const detail = await c.handlers.getOrder({ id: ids[0] })
+    expect(detail.ok && detail.value.events).toEqual([expect.objectContaining({ type: 'OrderCreated', status: 'pending', attempts: 0, history: [] })])
+  })
+})
+
+describe('settings', () => {
+  it('default currency is USD until changed, and then applies to new orders', async () => {
+    const c = open()
+    expect((await c.handlers.getSettings(undefined)).ok && (await c.handlers.getSettings(undefined))).toMatchObject({ value: { currency: 'USD' } })
+    await c.handlers.updateSettings({ currency: 'twd' })
+    const r = await c.handlers.createOrder({ customer: 'a', items: [{ name: 'x', quantity: 1, unitPrice: '10' }] })
+    expect(r.ok && r.value.currency).toBe('TWD')
+  })
+
+  it('API URL: a flag wins over the stored value, which wins over the environment', async () => {
+    let c = open({ env: { apiUrl: 'http://env.example' } })
+    expect((await c.handlers.getSettings(undefined)).ok).toBe(true)
+    let s = await c.handlers.getSettings(undefined)
+    expect(s.ok && [s.value.apiUrl, s.value.apiUrlSource]).toEqual(['http://env.example', 'env'])
+    await c.handlers.updateSettings({ apiUrl: 'http://stored.example' })
+    s = await c.handlers.getSettings(undefined)
+    expect(s.ok && [s.value.apiUrl, s.value.apiUrlSource]).toEqual(['http://stored.example', 'stored'])
+    await c.shutdown()
+    c = open({ env: { apiUrl: 'http://env.example' }, flags: { apiUrl: 'http://flag.example' } })
+    s = await c.handlers.getSettings(undefined)
+    expect(s.ok && [s.value.apiUrl, s.value.apiUrlSource]).toEqual(['http://flag.example', 'flag'])
+  })
+
+  it('refuses a URL that is not http or https, with a field error', async () => {
+    const c = open()
+    const r = await c.handlers.updateSettings({ apiUrl: 'ftp://files.example' })
+    expect(r).toMatchObject({ ok: false, error: { code: 'validation_failed', fields: [{ field: 'apiUrl', code: 'invalid_url' }] } })
+    expect(() => createCore({ dataDir: join(dir.path, 'other'), startRelay: false, flags: { apiUrl: 'javascript:alert(1)' } })).toThrow(/http:\/\/ or https:\/\//)
+  })
+
+  it('never returns the token, only whether one is set; the box seals it at rest', async () => {
+    const c = open({ secretBox: { kind: 'os-encrypted', seal: (p) => `sealed:${Buffer.from(p).toString('base64')}`, open: (s) => Buffer.from(s.slice(7), 'base64').toString() } })
+    const r = await c.handlers.updateSettings({ apiToken: 's3cret' })
+    expect(r.ok && r.value).toMatchObject({ hasToken: true, tokenStorage: 'os-encrypted' })
+    expect(JSON.stringify(r)).not.toContain('s3cret')
+    expect(rows(`SELECT value FROM settings WHERE key = 'apiToken'`)).toEqual([{ value: `sealed:${Buffer.from('s3cret').toString('base64')}` }])
+    const cleared = await c.handlers.updateSettings({ apiToken: null })
+    expect(cleared.ok && cleared.value.hasToken).toBe(false)
+  })
+
+  it('status says "not configured" without an API URL, and orders stay local', async () => {
+    const c = open()
+    await c.handlers.createOrder({ customer: 'a', items: [{ name: 'x', quantity: 1, unitPrice: '1' }] })
+    const s = c.status()
+    expect(s).toMatchObject({ api: 'not-configured', counts: { pending: 1, dead: 0 } })
+    const sync = await c.handlers.syncNow(undefined)
+    expect(sync.ok && sync.value).toEqual({ outcome: 'not-configured', pending: 1 })
+  })
+})

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../../testing/temp-dir'
+import { DB_FILE_NAME, LATEST_VERSION, migrate, openDatabase, schemaVersion } from './open-database'
+import { migrations } from './migrations'
+import { openSqlite, type SqliteDatabase } from './native-sqlite'
+
+let dir: ReturnType<typeof tempDir>
+beforeEach(() => {
+  dir = tempDir()
+})
+afterEach(() => dir.remove())
+
+function columns(db: SqliteDatabase, table: string): string[] {
+  return (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name)
+}
+function tables(db: SqliteDatabase): string[] {
+  return (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
+    (t) => t.name,
+  )
+}
+
+/** Opens a raw file with only the first `n` migrations applied. */
+function databaseAt(n: number): SqliteDatabase {
+  const db = openDatabase(dir.path, { migrations: migrations.slice(0, n) })
+  expect(schemaVersion(db)).toBe(n)
+  return db
+}
+
+describe('opening the database', () => {
+  it('creates <dataDir>/outpost.db with WAL, synchronous=FULL, foreign keys and a busy timeout', () => {
+    const db = openDatabase(dir.path)
+    expect(db.name).toBe(join(dir.path, DB_FILE_NAME))
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('synchronous', { simple: true })).toBe(2) // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000)
+    expect(schemaVersion(db)).toBe(LATEST_VERSION)
+    db.close()
+  })
+
+  it('is idempotent: reopening an up-to-date file changes nothing', () => {
+    openDatabase(dir.path).close()
+    const db = openDatabase(dir.path)
+    expect(schemaVersion(db)).toBe(LATEST_VERSION)
+    db.close()
+  })
+
+  it('refuses a database written by a newer app, and leaves the file byte-for-byte unchanged', () => {
+    const file = join(dir.path, DB_FILE_NAME)
+    const raw = openSqlite(file)
+    raw.exec('CREATE TABLE future (x INTEGER)')
+    raw.pragma(`user_version = ${LATEST_VERSION + 5}`)
+    raw.close()
+    const before = readFileSync(file)
+    expect(() => openDatabase(dir.path)).toThrowError(/newer version of Outpost/)
+    try {
+      openDatabase(dir.path)
+    } catch (err) {
+      expect((err as { code: string }).code).toBe('database_newer')
+    }
+    expect(readFileSync(file).equals(before)).toBe(true)
+  })
+
+  it('applies all pending migrations in one transaction: a failing step leaves the old version intact', () => {
+    databaseAt(1).close()
+    const broken = [...migrations.slice(0, 2), { version: 3, name: 'broken', up: 'CREATE TABLE ok_table (x); SELECT no_such_function();' }]
+    expect(() => openDatabase(dir.path, { migrations: broken })).toThrow()
+    const db = openSqlite(join(dir.path, DB_FILE_NAME))
+    expect(schemaVersion(db)).toBe(1)
+    expect(tables(db)).not.toContain('settings') // migration 2 rolled back with 3
+    expect(tables(db)).not.toContain('ok_table')
+    db.close()
+  })
+
+  it('rejects a migration list that is out of order', () => {
+    const db = openSqlite(join(dir.path, DB_FILE_NAME))
+    expect(() => migrate(db, [migrations[1]!, migrations[0]!])).toThrow(/out of order/)
+    db.close()
+  })
+})
+
+describe('migration 001: orders and outbox', () => {
+  it('from empty: creates orders and outbox with the outbox columns the relay needs', () => {
+    const db = databaseAt(1)
+    expect(tables(db)).toEqual(['orders', 'outbox'])
+    expect(columns(db, 'outbox')).toEqual(
+      expect.arrayContaining(['id', 'aggregate_id', 'type', 'payload', 'created_at', 'status', 'attempts', 'next_attempt_at', 'last_error', 'sent_at']),
+    )
+    // status is constrained to the three states
+    db.prepare(`INSERT INTO orders VALUES ('o1', 'c', NULL, 'USD', '[]', 0, '2026-01-01T00:00:00.000Z')`).run()
+    expect(() =>
+      db.prepare(`INSERT INTO outbox (id, aggregate_id, type, payload, created_at, status) VALUES ('e1', 'o1', 'OrderCreated', '{}', 'now', 'lost')`).run(),
+    ).toThrow(/CHECK/)
+    // an outbox row must point at an existing order
+    expect(() =>
+      db.prepare(`INSERT INTO outbox (id, aggregate_id, type, payload, created_at) VALUES ('e2', 'nope', 'OrderCreated', '{}', 'now')`).run(),
+    ).toThrow(/FOREIGN KEY/)
+    db.close()
+  })
+})
+
+describe('migration 002: settings and relay lease', () => {
+  it('from empty', () => {
+    const db = databaseAt(2)
+    expect(tables(db)).toEqual(['orders', 'outbox', 'relay_lease', 'settings'])
+    expect(() => db.prepare(`INSERT INTO relay_lease VALUES (2, 'x', 0)`).run()).toThrow(/CHECK/)
+    db.close()
+  })
+
+  it('from version 1, keeping existing rows', () => {
+    const v1 = databaseAt(1)
+    v1.prepare(`INSERT INTO orders VALUES ('o1', 'c', NULL, 'USD', '[]', 0, '2026-01-01T00:00:00.000Z')`).run()
+    v1.close()
+    const db = databaseAt(2)
+    expect(db.prepare('SELECT count(*) FROM orders').pluck().get()).toBe(1)
+    expect(tables(db)).toContain('settings')
+    db.close()
+  })
+})
+
+describe('migration 003: delivery history', () => {
+  it('from empty', () => {
+    const db = databaseAt(3)
+    expect(tables(db)).toContain('outbox_attempts')
+    expect(columns(db, 'outbox')).toEqual(expect.arrayContaining(['last_http_status', 'server_reply', 'discarded_at']))
+    db.close()
+  })
+
+  for (const from of [1, 2]) {
+    it(`from version ${from}, keeping pending events pending`, () => {
+      const old = databaseAt(from)
+      old.prepare(`INSERT INTO orders VALUES ('o1', 'c', NULL, 'USD', '[]', 0, '2026-01-01T00:00:00.000Z')`).run()
+      old.prepare(`INSERT INTO outbox (id, aggregate_id, type, payload, created_at) VALUES ('e1', 'o1', 'OrderCreated', '{}', '2026-01-01')`).run()
+      old.close()
+      const db = databaseAt(3)
+      const row = db.prepare('SELECT status, attempts, discarded_at FROM outbox WHERE id = ?').get('e1')
+      expect(row).toEqual({ status: 'pending', attempts: 0, discarded_at: null })
+      // deleting a pruned event removes its history with it
+      db.prepare(`INSERT INTO outbox_attempts (event_id, at, outcome) VALUES ('e1', 'now', 'retry')`).run()
+      db.prepare(`DELETE FROM outbox WHERE id = 'e1'`).run()
+      expect(db.prepare('SELECT count(*) FROM outbox_attempts').pluck().get()).toBe(0)
+      db.close()
+    })
+  }
+
+  it('every migration has a test in this file', () => {
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3])
+  })
+})

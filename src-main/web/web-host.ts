@@ -1,0 +1,210 @@
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, sep } from 'node:path'
+import { eventNames, type Result } from '../../src-preload/contract'
+import type { Core } from '../core/core-types'
+
+/** The same policy the Electron shell sets: no inline script, no remote origin. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+const MAX_BODY_BYTES = 1024 * 1024
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+}
+
+export interface WebHost {
+  readonly url: string
+  readonly port: number
+  close(): Promise<void>
+}
+
+/**
+ * The browser host: the same core behind HTTP (one POST per contract method)
+ * and Server-Sent Events, serving the built renderer. It binds to 127.0.0.1
+ * only, and checks Host and Origin so that neither another web page nor a
+ * DNS-rebinding trick can drive it from a browser.
+ */
+export async function startWebHost(opts: { core: Core; port: number; staticDir: string }): Promise<WebHost> {
+  const { core, staticDir } = opts
+  const sse = new Set<ServerResponse>()
+  let port = opts.port
+
+  const allowedHost = (req: IncomingMessage): boolean => {
+    const host = req.headers.host ?? ''
+    return host === `127.0.0.1:${port}` || host === `localhost:${port}`
+  }
+  const sameOrigin = (req: IncomingMessage): boolean => {
+    const origin = req.headers.origin
+    return origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
+  }
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      console.error('[outpost web] request failed', err)
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'Something went wrong.' } })
+      else res.destroy()
+    })
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('Referrer-Policy', 'no-referrer')
+    if (!allowedHost(req)) {
+      sendJson(res, 421, { error: 'Unexpected Host header.' })
+      return
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
+    if (url.pathname.startsWith('/api/')) {
+      res.setHeader('Cache-Control', 'no-store')
+      if (!sameOrigin(req)) {
+        sendJson(res, 403, { error: 'Cross-origin requests are not allowed.' })
+        return
+      }
+      if (req.method === 'GET' && url.pathname === '/api/events') return openEventStream(req, res)
+      const m = /^\/api\/invoke\/([A-Za-z]{1,40})$/.exec(url.pathname)
+      if (m && req.method === 'POST') return invoke(m[1] ?? '', req, res)
+      sendJson(res, 404, { error: 'Not found.' })
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, { error: 'Method not allowed.' })
+      return
+    }
+    serveStatic(url.pathname, req, res)
+  }
+
+  async function invoke(method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A JSON content type forces a CORS preflight for any cross-site caller,
+    // which this server never answers with permission.
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      sendJson(res, 415, fail('invalid_type', 'Send JSON (Content-Type: application/json).'))
+      return
+    }
+    const body = await readBody(req, MAX_BODY_BYTES)
+    if (body === null) {
+      sendJson(res, 413, fail('too_big', 'The request is too large.'))
+      return
+    }
+    let input: unknown
+    try {
+      input = body.length === 0 ? undefined : (JSON.parse(body) as unknown)
+    } catch {
+      sendJson(res, 400, fail('invalid_type', 'The request body is not valid JSON.'))
+      return
+    }
+    const result = await core.invoke(method, input === null ? undefined : input)
+    sendJson(res, 200, result)
+  }
+
+  function openEventStream(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    })
+    res.write('retry: 1000\n\n')
+    const send = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`)
+    send('status', core.status())
+    const offs = eventNames.map((name) => core.on(name, (payload) => send(name, payload)))
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
+    sse.add(res)
+    req.on('close', () => {
+      clearInterval(keepAlive)
+      for (const off of offs) off()
+      sse.delete(res)
+    })
+  }
+
+  function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse): void {
+    let rel: string
+    try {
+      rel = decodeURIComponent(pathname)
+    } catch {
+      sendJson(res, 400, { error: 'Bad path.' })
+      return
+    }
+    if (rel === '/' || rel === '') rel = '/index.html'
+    const file = normalize(join(staticDir, rel))
+    if (!file.startsWith(staticDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      sendJson(res, 404, { error: 'Not found.' })
+      return
+    }
+    const type = MIME[extname(file)] ?? 'application/octet-stream'
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'public, max-age=3600',
+    })
+    if (req.method === 'HEAD') {
+      res.end()
+      return
+    }
+    createReadStream(file).pipe(res)
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async close() {
+      for (const res of sse) res.end()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    },
+  }
+}
+
+function fail(code: 'invalid_type' | 'too_big', message: string): Result<never> {
+  return { ok: false, error: { code, message } }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let tooBig = false
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) tooBig = true
+      else chunks.push(chunk)
+    })
+    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
