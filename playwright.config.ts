@@ -14,7 +14,7 @@ const chromiumArgs = [
   '--disable-sync',
 ]
 
-export default defineConfig({
+export default defineConfig<{ outpostHost: 'web' | 'electron' }>({
   testDir: 'e2e',
   outputDir: 'test-results',
   globalSetup: './e2e/global-setup.ts',

@@ -56,6 +56,8 @@ let electronSkipSaid = false
 export const test = base.extend<{ outpostHost: OutpostHost; app: AppUnderTest; api: ApiUnderTest }>({
   outpostHost: ['web', { option: true }],
 
+  // Playwright reads fixture dependencies from this destructuring: none here.
+  // oxlint-disable-next-line no-empty-pattern
   api: async ({}, use, testInfo) => {
     const port = await freePort()
     const dir = mkdtempSync(join(tmpdir(), 'outpost-api-'))
@@ -74,7 +76,7 @@ export const test = base.extend<{ outpostHost: OutpostHost; app: AppUnderTest; a
         server = null
       },
     })
-    await server?.close()
+    await (server as ReferenceApi | null)?.close()
     if (testInfo.status === testInfo.expectedStatus) rmSync(dir, { recursive: true, force: true })
   },
 
