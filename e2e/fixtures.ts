@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { _electron, test as base, type ElectronApplication, type Page } from '@playwright/test'
 import { REPO_ROOT } from '../src-main/cli/cli-support'
+import { freeLoopbackPort as freePort } from '../src-main/cli/free-port'
 import { openSqlite, type SqliteDatabase } from '../src-main/core/db/native-sqlite'
 import { startReferenceApi, type ReferenceApi } from '../src-main/reference-api/server'
 
@@ -28,18 +28,6 @@ export interface ApiUnderTest {
   start(opts?: { token?: string }): Promise<ReferenceApi>
   stop(): Promise<void>
   readonly server: ReferenceApi | null
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      const port = typeof addr === 'object' && addr ? addr.port : 0
-      srv.close(() => resolve(port))
-    })
-  })
 }
 
 /** Where an Electron binary is, without triggering electron's download-on-require. */
