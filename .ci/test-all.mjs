@@ -29,6 +29,7 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
 
 check('typecheck', npx, ['tsc', '-p', 'tsconfig.node.json'])
 check('typecheck (renderer)', npx, ['tsc', '-p', 'tsconfig.web.json'])
+check('typecheck (e2e)', npx, ['tsc', '-p', 'tsconfig.e2e.json'])
 check('lint', npx, ['oxlint', '--deny-warnings', 'src-main', 'src-preload', 'src-renderer', 'e2e', 'bench'])
 
 // vitest: its JSON report gives the counts.
