@@ -22,7 +22,8 @@ interface OutboxRow {
   server_reply: string | null
 }
 
-const FAST = { backoffBaseMs: 40, backoffCapMs: 200, probeMinMs: 40, probeMaxMs: 200, kickDelayMs: 0 }
+// Backoff long enough (100 ms at random 0.5) for a test to observe the failed state.
+const FAST = { backoffBaseMs: 200, backoffCapMs: 400, probeMinMs: 40, probeMaxMs: 200, kickDelayMs: 0 }
 
 let dir: ReturnType<typeof tempDir>
 const cores: Core[] = []
@@ -428,5 +429,44 @@ describe('connectivity', () => {
     await waitFor(() => statuses()[0] === 'sent', 2000)
     expect(Date.now() - t).toBeLessThan(1000)
     expect(api.healthChecks).toBe(checks + 1)
+  })
+})
+
+describe('shutdown and retention', () => {
+  it('a graceful quit gives in-flight requests up to 2 s, then closes; the unconfirmed event stays pending', async () => {
+    const api = await scripted(async (req) => {
+      await new Promise((r) => setTimeout(r, 5000))
+      return acceptAll(req)
+    })
+    const core = start(api.url)
+    await order(core)
+    await waitFor(() => api.requests.length === 1, 3000)
+    const t = Date.now()
+    await core.shutdown()
+    cores.length = 0
+    const took = Date.now() - t
+    expect(took).toBeGreaterThanOrEqual(1900)
+    expect(took).toBeLessThan(3500)
+    expect(statuses()).toEqual(['pending'])
+  })
+
+  it('sent events older than the retention window are pruned at start; orders are kept', async () => {
+    const api = await scripted(acceptAll)
+    let core = start(api.url)
+    await order(core, 'old')
+    await order(core, 'new')
+    await waitFor(() => statuses().join() === 'sent,sent', 5000)
+    await core.shutdown()
+    cores.length = 0
+    const db = openDatabase(dir.path)
+    db.prepare(`UPDATE outbox SET sent_at = ? WHERE seq = (SELECT min(seq) FROM outbox)`).run(new Date(Date.now() - 31 * 86_400_000).toISOString())
+    db.close()
+    core = start(api.url, { relay: { retentionDays: 30 } })
+    expect(outbox()).toHaveLength(1)
+    const page = await core.handlers.listOrders({ offset: 0, limit: 10 })
+    expect(page.ok && page.value.items.map((o) => [o.customer, o.syncState])).toEqual([
+      ['new', 'synced'],
+      ['old', 'synced'],
+    ])
   })
 })

@@ -81,6 +81,8 @@ export class Relay {
   private rerun = false
   private rerunIgnoresBackoff = false
   private stopping = false
+  /** After stop(): the database may be closed, so late answers are dropped (and resent next run). */
+  private stopped = false
 
   private kickTimer: NodeJS.Timeout | null = null
   private dueTimer: NodeJS.Timeout | null = null
@@ -195,6 +197,7 @@ export class Relay {
     this.kickTimer = this.dueTimer = this.probeTimer = this.leaseTimer = null
     const grace = new Promise<void>((resolve) => setTimeout(resolve, this.deps.tuning.shutdownGraceMs).unref?.())
     await Promise.race([Promise.allSettled([...this.requests, this.drainPromise ?? Promise.resolve()]), grace])
+    this.stopped = true
     try {
       this.deps.lease.release()
     } catch (err) {
@@ -213,7 +216,7 @@ export class Relay {
     this.probeAt = null
     const client = this.client(cfg)
     const result = await this.track(client.health())
-    if (this.stopping) return false
+    if (this.stopping || this.stopped) return false
     if (result.kind === 'ok') {
       // Not on the first probe after start: backoff stored by a previous run still holds.
       const wasDown = this.networkDown || this.api === 'unreachable'
@@ -279,13 +282,16 @@ export class Relay {
           this.rerunIgnoresBackoff = false
         } while (this.rerun && !this.stopping && !this.networkDown && !this.authPaused)
       } catch (err) {
+        if (this.stopped) return
         this.deps.log.error('Relay drain failed', { error: String(err) })
         this.recordError(`Internal error while syncing: ${String(err)}`, null)
       } finally {
         this.drainPromise = null
         this.progress = null
-        this.scheduleDue()
-        this.changed()
+        if (!this.stopped) {
+          this.scheduleDue()
+          this.changed()
+        }
       }
     })()
     return this.drainPromise
@@ -380,6 +386,9 @@ export class Relay {
   }
 
   private async settle(client: ApiClient, batch: OutboxEvent[], res: PostOutcome): Promise<{ delivered: number; verdict: BatchVerdict }> {
+    // An answer after the grace period: the record is closed. The events stay
+    // pending and go again (same ids) next time; the server dedups.
+    if (this.stopped) return { delivered: 0, verdict: 'halt' }
     const now = this.deps.now()
     if (res.kind === 'results') {
       this.api = 'reachable'
@@ -537,6 +546,7 @@ export class Relay {
   }
 
   private changed(): void {
+    if (this.stopped) return
     this.deps.onChange({})
   }
 }
