@@ -1,5 +1,6 @@
 import { CreateOrderInput, LIMITS, type FieldError } from '../../../src-preload/contract'
 import { OutpostError } from '../errors'
+import { parseQuantityText } from '../../../src-preload/money'
 import { isCurrency, parseMajorUnits } from './currency'
 import { zodIssuesToFieldErrors } from '../validation'
 
@@ -92,8 +93,7 @@ export function validateOrder(raw: unknown, defaultCurrency: string): ValidOrder
 
 function parseQuantity(q: number | string): number | null {
   if (typeof q === 'number') return Number.isInteger(q) ? q : null
-  const t = q.trim()
-  return /^\d{1,9}$/.test(t) ? Number(t) : null
+  return parseQuantityText(q)
 }
 
 function validationError(fields: FieldError[]): OutpostError {

@@ -1,0 +1,221 @@
+import { useEffect, useRef, useState, type ReactElement } from 'react'
+import type { DeadEvent } from '../../../src-preload/contract'
+import { on } from '../api'
+import { formatMoney } from '../format/money'
+import { formatDateTime } from '../format/time'
+import type { Translate } from '../i18n/translate'
+import { useLocale, useT } from '../i18n/use-t'
+import { useFocusOnMount } from '../hooks/use-focus-on-mount'
+import { useAttention } from '../stores/attention-store'
+import { useStatus } from '../stores/status-store'
+import { useUi } from '../stores/ui-store'
+import { throttle } from '../util/throttle'
+import { ConfirmDialog } from './confirm-dialog'
+import { Icon } from './icons'
+
+export function AttentionView(): ReactElement {
+  const t = useT()
+  const items = useAttention((s) => s.items)
+  const load = useAttention((s) => s.load)
+  const dead = useStatus((s) => s.status?.counts.dead)
+  const [confirming, setConfirming] = useState<DeadEvent | null>(null)
+  const headingRef = useRef<HTMLHeadingElement>(null)
+  useFocusOnMount(headingRef)
+
+  // Fresh on open, whenever the dead count moves, and on order changes (throttled).
+  useEffect(() => {
+    void load()
+  }, [dead, load])
+  useEffect(() => {
+    const reload = throttle(() => void load(), 500)
+    const off = on('ordersChanged', reload)
+    return () => {
+      off()
+      reload.cancel()
+    }
+  }, [load])
+
+  return (
+    <section className="panel attention-view" data-testid="attention-view" aria-labelledby="attention-title">
+      <div className="view-head">
+        <h1 id="attention-title" ref={headingRef} tabIndex={-1}>
+          {t('attention.title')}
+        </h1>
+      </div>
+      <p className="muted">{t('attention.intro')}</p>
+      {items === null ? <p className="muted">{t('attention.loading')}</p> : null}
+      {items !== null && items.length === 0 ? (
+        <p className="empty" data-testid="attention-empty">
+          <Icon name="check" /> {t('attention.empty')}
+        </p>
+      ) : null}
+      <ul className="dead-list">
+        {items?.map((item) => (
+          <li key={item.eventId}>
+            <DeadEventCard item={item} onDiscard={() => setConfirming(item)} />
+          </li>
+        ))}
+      </ul>
+      {confirming ? (
+        <ConfirmDialog
+          title={t('attention.confirmTitle')}
+          confirmLabel={t('attention.confirmYes')}
+          cancelLabel={t('attention.confirmNo')}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            const id = confirming.eventId
+            setConfirming(null)
+            void useAttention.getState().discard(id)
+          }}
+          fallbackFocus={() => headingRef.current}
+        >
+          <p>{t('attention.confirmBody', { customer: confirming.customer })}</p>
+        </ConfirmDialog>
+      ) : null}
+    </section>
+  )
+}
+
+/** The text "Copy details" puts on the clipboard: everything a support person would ask for. */
+export function deadEventText(item: DeadEvent, t: Translate, locale: string): string {
+  const lines: [string, string][] = [
+    [t('detail.customer'), item.customer],
+    [t('attention.total'), formatMoney(item.totalMinor, item.currency, locale)],
+    [t('attention.reason'), item.reason ?? t('attention.noReason')],
+    [t('attention.attempts'), String(item.attempts)],
+    [t('attention.lastStatus'), item.lastHttpStatus === null ? '—' : String(item.lastHttpStatus)],
+    [t('attention.when'), item.failedAt ?? '—'],
+    [t('attention.orderId'), item.orderId],
+    [t('attention.eventId'), item.eventId],
+    [t('attention.lastResponse'), item.lastResponse ?? '—'],
+  ]
+  return lines.map(([k, v]) => `${k}: ${v}`).join('\n')
+}
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text)
+    return true
+  } catch {
+    // No clipboard permission (or not a secure context): the old way may still work.
+    const area = document.createElement('textarea')
+    area.value = text
+    area.setAttribute('readonly', '')
+    area.className = 'offscreen'
+    document.body.append(area)
+    area.select()
+    let ok = false
+    try {
+      ok = document.execCommand('copy')
+    } catch {
+      ok = false
+    }
+    area.remove()
+    return ok
+  }
+}
+
+function DeadEventCard({ item, onDiscard }: { item: DeadEvent; onDiscard: () => void }): ReactElement {
+  const t = useT()
+  const locale = useLocale()
+  const busy = useAttention((s) => s.busy.has(item.eventId))
+  const retry = useAttention((s) => s.retry)
+  const openOrder = useUi((s) => s.openOrder)
+  const [manualCopy, setManualCopy] = useState<string | null>(null)
+  const retryRef = useRef<HTMLButtonElement>(null)
+
+  // Discarding removes the Discard button that had focus: keep the keyboard user on this card.
+  useEffect(() => {
+    if (item.discarded && (document.activeElement === document.body || document.activeElement === null)) {
+      retryRef.current?.focus()
+    }
+  }, [item.discarded])
+
+  const copy = async () => {
+    const text = deadEventText(item, t, locale)
+    const ok = await copyText(text)
+    if (ok) {
+      setManualCopy(null)
+      useUi.getState().toast({ key: 'attention.copied' }, 'success')
+    } else {
+      setManualCopy(text)
+      useUi.getState().toast({ key: 'attention.copyFailed' }, 'warning')
+    }
+  }
+
+  return (
+    <article
+      className={`card dead-event${item.discarded ? ' discarded' : ''}`}
+      data-testid="dead-event"
+      data-event-id={item.eventId}
+      data-discarded={item.discarded}
+      aria-busy={busy}
+    >
+      <header className="dead-head">
+        <h2>
+          <button type="button" className="link" onClick={() => openOrder(item.orderId)}>
+            {item.customer}
+          </button>
+        </h2>
+        <span className="strong">{formatMoney(item.totalMinor, item.currency, locale)}</span>
+        {item.discarded ? (
+          <span className="sync-badge badge-discarded">
+            <Icon name="ban" />
+            <span>{t('attention.discarded')}</span>
+          </span>
+        ) : (
+          <span className="sync-badge badge-failed">
+            <Icon name="warning" />
+            <span>{t('outbox.dead')}</span>
+          </span>
+        )}
+      </header>
+      <dl className="details">
+        <dt>{t('attention.reason')}</dt>
+        <dd className="error-text" data-testid="dead-reason">
+          {item.reason ?? t('attention.noReason')}
+        </dd>
+        <dt>{t('attention.attempts')}</dt>
+        <dd>{item.attempts}</dd>
+        <dt>{t('attention.lastStatus')}</dt>
+        <dd>{item.lastHttpStatus ?? '—'}</dd>
+        <dt>{t('attention.when')}</dt>
+        <dd>{item.failedAt ? formatDateTime(item.failedAt, locale) : '—'}</dd>
+        {item.lastResponse ? (
+          <>
+            <dt>{t('attention.lastResponse')}</dt>
+            <dd>
+              <pre className="response">{item.lastResponse}</pre>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <div className="actions">
+        <button
+          ref={retryRef}
+          type="button"
+          className="primary"
+          data-testid="retry-event"
+          disabled={busy}
+          onClick={() => void retry(item.eventId)}
+        >
+          {t('attention.retry')}
+        </button>
+        {item.discarded ? null : (
+          <button type="button" className="secondary danger-text" data-testid="discard-event" disabled={busy} onClick={onDiscard}>
+            {t('attention.discard')}
+          </button>
+        )}
+        <button type="button" className="ghost" data-testid="copy-details" onClick={() => void copy()}>
+          {t('attention.copy')}
+        </button>
+      </div>
+      {manualCopy ? (
+        <label className="field">
+          <span>{t('attention.copyText')}</span>
+          <textarea readOnly rows={6} value={manualCopy} onFocus={(e) => e.currentTarget.select()} />
+        </label>
+      ) : null}
+    </article>
+  )
+}

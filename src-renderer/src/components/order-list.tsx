@@ -1,0 +1,142 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useCallback, useEffect, useRef, type KeyboardEvent, type ReactElement } from 'react'
+import { formatMoney } from '../format/money'
+import { formatDateTime, formatWhen } from '../format/time'
+import { useLocale, useT } from '../i18n/use-t'
+import { rowAt, useOrders } from '../stores/orders-store'
+import { useUi } from '../stores/ui-store'
+import { SyncBadge } from './sync-badge'
+
+const ROW_HEIGHT = 48
+
+/**
+ * Newest first, virtualized: only the rows in view (plus a few) exist in the
+ * DOM, and the store fetches the pages they fall in, so 100,000 orders
+ * scroll like 100.
+ */
+export function OrderList(): ReactElement {
+  const t = useT()
+  const total = useOrders((s) => s.total)
+  const setVisibleRange = useOrders((s) => s.setVisibleRange)
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const count = total ?? 0
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  })
+  const items = virtualizer.getVirtualItems()
+  const first = items[0]?.index ?? 0
+  const last = items[items.length - 1]?.index ?? 0
+
+  useEffect(() => {
+    setVisibleRange(first, last)
+  }, [first, last, setVisibleRange])
+
+  // Arrow keys move between rows; the target may need scrolling into the DOM first.
+  const focusRow = useCallback(
+    (index: number) => {
+      const target = Math.max(0, Math.min(count - 1, index))
+      virtualizer.scrollToIndex(target, { align: 'auto' })
+      let tries = 0
+      const attempt = () => {
+        const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${target}"]`)
+        if (el) el.focus({ preventScroll: true })
+        else if (tries++ < 10) requestAnimationFrame(attempt)
+      }
+      requestAnimationFrame(attempt)
+    },
+    [count, virtualizer],
+  )
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const index = Number((e.target as HTMLElement).dataset.index)
+    if (Number.isNaN(index)) return
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1)
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      PageDown: index + page,
+      PageUp: index - page,
+      Home: 0,
+      End: count - 1,
+    }
+    const to = moves[e.key]
+    if (to === undefined) return
+    e.preventDefault()
+    focusRow(to)
+  }
+
+  return (
+    <section className="order-list-panel" aria-labelledby="order-list-title">
+      <div className="list-head">
+        <h2 id="order-list-title">{t('list.title')}</h2>
+        <span className="muted" data-testid="order-count">
+          {total === null ? t('app.loading') : t('list.count', { count: total })}
+        </span>
+      </div>
+      <div
+        ref={scrollRef}
+        className="order-list"
+        data-testid="order-list"
+        role="region"
+        aria-label={t('list.label')}
+        onKeyDown={onKeyDown}
+      >
+        {total === 0 ? <p className="empty">{t('list.empty')}</p> : null}
+        <div role="list" className="order-list-inner" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((vi) => (
+            <div
+              key={vi.key}
+              role="listitem"
+              className="order-slot"
+              style={{ height: vi.size, transform: `translateY(${vi.start}px)` }}
+            >
+              <OrderRow index={vi.index} />
+            </div>
+          ))}
+        </div>
+      </div>
+    </section>
+  )
+}
+
+/**
+ * One row. Loaded or not, it is the same <button>, so a row focused while
+ * its page loads keeps focus when the data arrives.
+ */
+const OrderRow = memo(function OrderRow({ index }: { index: number }): ReactElement {
+  const t = useT()
+  const locale = useLocale()
+  const order = useOrders((s) => rowAt(s.pages, index))
+  const openOrder = useUi((s) => s.openOrder)
+
+  if (!order) {
+    return (
+      <button type="button" className="order-row placeholder" data-index={index} aria-busy="true" tabIndex={0}>
+        <span className="skeleton" />
+        <span className="visually-hidden">{t('list.loadingRow')}</span>
+      </button>
+    )
+  }
+  return (
+    <button
+      type="button"
+      className={`order-row state-${order.discarded ? 'discarded' : order.syncState}`}
+      data-testid="order-row"
+      data-index={index}
+      data-order-id={order.id}
+      data-sync-state={order.syncState}
+      onClick={() => openOrder(order.id)}
+    >
+      <span className="row-customer">{order.customer}</span>
+      <span className="row-total">{formatMoney(order.totalMinor, order.currency, locale)}</span>
+      <time className="row-time" dateTime={order.createdAt} title={formatDateTime(order.createdAt, locale)}>
+        {formatWhen(order.createdAt, locale)}
+      </time>
+      <SyncBadge order={order} />
+    </button>
+  )
+})

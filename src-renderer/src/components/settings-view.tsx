@@ -1,0 +1,287 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactElement } from 'react'
+import type { FieldError, Language, Settings, UpdateSettingsInput } from '../../../src-preload/contract'
+import { useFocusOnMount } from '../hooks/use-focus-on-mount'
+import { useT } from '../i18n/use-t'
+import { useSettings } from '../stores/settings-store'
+import { useUi } from '../stores/ui-store'
+import { CurrencyOptions } from './currency-options'
+import { FieldErrorText, indexFieldErrors, invalidProps } from './field-error'
+import { Icon } from './icons'
+
+const domId = (field: string) => `settings-${field.replace(/\./g, '-')}`
+
+export function SettingsView(): ReactElement {
+  const t = useT()
+  const settings = useSettings((s) => s.settings)
+  const headingRef = useRef<HTMLHeadingElement>(null)
+  useFocusOnMount(headingRef)
+  return (
+    <section className="panel settings-view" data-testid="settings-view" aria-labelledby="settings-title">
+      <div className="view-head">
+        <h1 id="settings-title" ref={headingRef} tabIndex={-1}>
+          {t('settings.title')}
+        </h1>
+      </div>
+      {settings ? <SettingsForm settings={settings} /> : <p className="muted">{t('app.loading')}</p>}
+    </section>
+  )
+}
+
+/**
+ * Text fields are drafts until Save; the pause switch and the language apply
+ * the moment they change, since there is nothing to type.
+ */
+function SettingsForm({ settings }: { settings: Settings }): ReactElement {
+  const t = useT()
+  const update = useSettings((s) => s.update)
+  const [apiUrl, setApiUrl] = useState(settings.apiUrl ?? '')
+  const [token, setToken] = useState('')
+  const [currency, setCurrency] = useState(settings.currency)
+  // Local mirrors so the control moves the instant it is used (a controlled
+  // input bound to the store would snap back until main answers).
+  const [paused, setPaused] = useState(settings.paused)
+  const [language, setLanguage] = useState<Language | null>(settings.language)
+  const [errors, setErrors] = useState<FieldError[]>([])
+  const [saving, setSaving] = useState(false)
+  const [focusTick, setFocusTick] = useState(0)
+  const formRef = useRef<HTMLFormElement>(null)
+  const byField = useMemo(() => indexFieldErrors(errors), [errors])
+  const shown = new Set(['apiUrl', 'apiToken', 'paused', 'language', 'currency'])
+  const otherErrors = [...byField.values()].filter((e) => !shown.has(e.field))
+
+  useEffect(() => {
+    if (focusTick > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }, [focusTick])
+
+  async function send(input: UpdateSettingsInput, success: 'settings.saved' | 'settings.tokenCleared' | null) {
+    const r = await update(input)
+    const ui = useUi.getState()
+    if (r.ok) {
+      setErrors((es) => es.filter((e) => !(e.field in input)))
+      if (success) ui.toast({ key: success }, 'success')
+      return true
+    }
+    if (r.error.code === 'validation_failed' && r.error.fields?.length) {
+      setErrors(r.error.fields)
+      setFocusTick((n) => n + 1)
+    } else ui.toastError(r.error)
+    return false
+  }
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (saving) return
+    setSaving(true)
+    // Only what changed: re-sending an address that came from --api-url would
+    // quietly store it. Pause and language were applied when they changed.
+    const input: UpdateSettingsInput = {}
+    const url = apiUrl.trim() === '' ? null : apiUrl.trim()
+    if (url !== settings.apiUrl) input.apiUrl = url
+    const code = currency.trim().toUpperCase()
+    if (code !== settings.currency) input.currency = code
+    if (paused !== settings.paused) input.paused = paused
+    if (language !== settings.language) input.language = language
+    // Empty means "keep the saved token": the token is never sent back to fill the field.
+    if (token !== '') input.apiToken = token
+    const ok = await send(input, 'settings.saved')
+    setSaving(false)
+    if (ok) {
+      setToken('')
+      const saved = useSettings.getState().settings
+      if (saved) {
+        setApiUrl(saved.apiUrl ?? '')
+        setCurrency(saved.currency)
+      }
+    }
+  }
+
+  const clearField = (field: string) => setErrors((es) => es.filter((e) => e.field !== field))
+
+  return (
+    <form ref={formRef} className="settings-form" onSubmit={(e) => void onSubmit(e)} noValidate>
+      {otherErrors.map((e) => (
+        <FieldErrorText key={e.field} error={e} domId={domId(e.field)} />
+      ))}
+
+      <fieldset>
+        <legend>{t('settings.syncSection')}</legend>
+        <div className="field">
+          <label htmlFor={domId('apiUrl')}>{t('settings.apiUrl')}</label>
+          <input
+            {...invalidProps(byField.get('apiUrl'), domId('apiUrl'), 'settings-apiUrl-hint')}
+            data-testid="settings-api-url"
+            type="url"
+            inputMode="url"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="https://"
+            value={apiUrl}
+            onChange={(e) => {
+              setApiUrl(e.target.value)
+              clearField('apiUrl')
+            }}
+          />
+          <p className="hint" id="settings-apiUrl-hint">
+            {settings.apiUrlSource === 'flag' ? t('settings.apiUrlFromFlag') : t('settings.apiUrlHint')}
+          </p>
+          <FieldErrorText error={byField.get('apiUrl')} domId={domId('apiUrl')} />
+        </div>
+
+        <div className="field">
+          <label htmlFor={domId('apiToken')}>{t('settings.apiToken')}</label>
+          <div className="inline">
+            <input
+              {...invalidProps(byField.get('apiToken'), domId('apiToken'), settings.hasToken ? 'settings-apiToken-hint' : undefined)}
+              data-testid="settings-api-token"
+              type="password"
+              autoComplete="new-password"
+              spellCheck={false}
+              placeholder={settings.hasToken ? t('settings.tokenSaved') : ''}
+              value={token}
+              onChange={(e) => {
+                setToken(e.target.value)
+                clearField('apiToken')
+              }}
+            />
+            {settings.hasToken ? (
+              <button
+                type="button"
+                className="secondary"
+                data-testid="settings-clear-token"
+                onClick={() => {
+                  setToken('')
+                  void send({ apiToken: null }, 'settings.tokenCleared')
+                }}
+              >
+                {t('settings.clearToken')}
+              </button>
+            ) : null}
+          </div>
+          {settings.hasToken ? (
+            <p className="hint" id="settings-apiToken-hint">
+              {t('settings.tokenHint')}
+            </p>
+          ) : null}
+          <FieldErrorText error={byField.get('apiToken')} domId={domId('apiToken')} />
+          {settings.tokenStorage === 'plaintext-file' ? (
+            <div className="warning" data-testid="token-warning" role="note">
+              <Icon name="warning" />
+              <div className="grow">
+                <span id="settings-token-warning-text">{t('settings.tokenWarning')}</span>
+                <PathField path={settings.dataDir} labelledBy="settings-token-warning-text" />
+              </div>
+            </div>
+          ) : null}
+        </div>
+
+        <div className="field checkbox">
+          <input
+            {...invalidProps(byField.get('paused'), domId('paused'), 'settings-paused-hint')}
+            data-testid="settings-paused"
+            type="checkbox"
+            checked={paused}
+            onChange={(e) => {
+              const next = e.target.checked
+              setPaused(next)
+              void send({ paused: next }, null).then((ok) => {
+                if (!ok) setPaused(!next)
+              })
+            }}
+          />
+          <label htmlFor={domId('paused')}>{t('settings.paused')}</label>
+          <p className="hint" id="settings-paused-hint">
+            {t('settings.pausedHint')}
+          </p>
+          <FieldErrorText error={byField.get('paused')} domId={domId('paused')} />
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>{t('settings.generalSection')}</legend>
+        <div className="field">
+          <label htmlFor={domId('language')}>{t('settings.language')}</label>
+          <select
+            {...invalidProps(byField.get('language'), domId('language'))}
+            data-testid="settings-language"
+            value={language ?? ''}
+            onChange={(e) => {
+              const value = e.target.value
+              const next: Language | null = value === 'en' || value === 'zh-TW' ? value : null
+              const before = language
+              setLanguage(next)
+              void send({ language: next }, null).then((ok) => {
+                if (!ok) setLanguage(before)
+              })
+            }}
+          >
+            <option value="">{t('settings.languageSystem')}</option>
+            <option value="en" lang="en">
+              {t('settings.languageEn')}
+            </option>
+            <option value="zh-TW" lang="zh-TW">
+              {t('settings.languageZh')}
+            </option>
+          </select>
+          <FieldErrorText error={byField.get('language')} domId={domId('language')} />
+        </div>
+
+        <div className="field narrow">
+          <label htmlFor={domId('currency')}>{t('settings.currency')}</label>
+          <input
+            {...invalidProps(byField.get('currency'), domId('currency'), 'settings-currency-hint')}
+            data-testid="settings-currency"
+            type="text"
+            list="settings-currency-options"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={3}
+            value={currency}
+            onChange={(e) => {
+              setCurrency(e.target.value.toUpperCase())
+              clearField('currency')
+            }}
+          />
+          <CurrencyOptions id="settings-currency-options" />
+          <p className="hint" id="settings-currency-hint">
+            {t('settings.currencyHint')}
+          </p>
+          <FieldErrorText error={byField.get('currency')} domId={domId('currency')} />
+        </div>
+
+        {settings.tokenStorage === 'plaintext-file' ? null : (
+          <div className="field">
+            <span className="label" id="settings-data-dir-label">
+              {t('settings.dataDir')}
+            </span>
+            <PathField path={settings.dataDir} labelledBy="settings-data-dir-label" />
+          </div>
+        )}
+      </fieldset>
+
+      <div className="form-footer">
+        <button type="submit" className="primary" data-testid="settings-save" aria-busy={saving} disabled={saving}>
+          {saving ? <span className="spinner" aria-hidden="true" /> : null}
+          <span>{saving ? t('settings.saving') : t('settings.save')}</span>
+        </button>
+      </div>
+    </form>
+  )
+}
+
+/**
+ * A folder path in a read-only field: it can be selected and copied whole,
+ * and it reads as data rather than as part of the translated sentence.
+ */
+function PathField({ path, labelledBy }: { path: string; labelledBy: string }): ReactElement {
+  return (
+    <input
+      className="path-field mono"
+      type="text"
+      readOnly
+      value={path}
+      aria-labelledby={labelledBy}
+      data-testid="data-dir"
+      onFocus={(e) => e.currentTarget.select()}
+    />
+  )
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { emptyDraft, previewTotalMinor, toCreateOrderInput, type OrderDraft } from './order-draft'
+
+const line = (name: string, quantity: string, unitPrice: string, key = 1) => ({ key, name, quantity, unitPrice })
+
+describe('previewTotalMinor', () => {
+  it('sums quantity × price in minor units without float error', () => {
+    const items = [line('a', '3', '0.10'), line('b', '1', '0.20')]
+    expect(previewTotalMinor({ currency: 'USD', items })).toBe(50)
+  })
+  it('ignores half-typed lines', () => {
+    const items = [line('a', '2', '12.50'), line('b', '', '3'), line('c', '1', '1.2.3')]
+    expect(previewTotalMinor({ currency: 'USD', items })).toBe(2500)
+  })
+  it('uses the currency minor digits', () => {
+    expect(previewTotalMinor({ currency: 'JPY', items: [line('a', '2', '1500')] })).toBe(3000)
+    expect(previewTotalMinor({ currency: 'jpy', items: [line('a', '1', '1.5')] })).toBe(0)
+  })
+  it('gives up (null) rather than show an unsafe sum', () => {
+    const items = Array.from({ length: 3 }, (_, i) => line('x', '999999999', '99999999999', i))
+    expect(previewTotalMinor({ currency: 'USD', items })).toBeNull()
+  })
+  it('is 0 for an empty form', () => {
+    expect(previewTotalMinor(emptyDraft('USD'))).toBe(0)
+  })
+})
+
+describe('toCreateOrderInput', () => {
+  it('sends text as typed, currency upper-cased', () => {
+    const draft: OrderDraft = { customer: ' Ann ', currency: 'twd', note: 'n', items: [line('Tea', '2', '12.50')] }
+    expect(toCreateOrderInput(draft)).toEqual({
+      customer: ' Ann ',
+      note: 'n',
+      currency: 'TWD',
+      items: [{ name: 'Tea', quantity: '2', unitPrice: '12.50' }],
+    })
+  })
+  it('leaves the currency to main when the field is empty', () => {
+    const draft: OrderDraft = { customer: 'A', currency: '  ', note: '', items: [] }
+    expect(toCreateOrderInput(draft)).not.toHaveProperty('currency')
+  })
+  it('starts with one line item', () => {
+    expect(emptyDraft('USD').items).toHaveLength(1)
+  })
+})

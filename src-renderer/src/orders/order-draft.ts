@@ -1,0 +1,59 @@
+import type { CreateOrderInput } from '../../../src-preload/contract'
+import { parseMajorUnits, parseQuantity } from '../format/money'
+
+export interface LineDraft {
+  /** React key only; never sent. */
+  key: number
+  name: string
+  quantity: string
+  unitPrice: string
+}
+
+export interface OrderDraft {
+  customer: string
+  currency: string
+  note: string
+  items: LineDraft[]
+}
+
+let nextKey = 1
+export function emptyLine(): LineDraft {
+  return { key: nextKey++, name: '', quantity: '1', unitPrice: '' }
+}
+
+export function emptyDraft(currency: string): OrderDraft {
+  return { customer: '', currency, note: '', items: [emptyLine()] }
+}
+
+/**
+ * The form as main expects it: text exactly as typed, so main (not the
+ * renderer) decides what a quantity or a price means.
+ */
+export function toCreateOrderInput(draft: OrderDraft): CreateOrderInput {
+  const input: CreateOrderInput = {
+    customer: draft.customer,
+    note: draft.note,
+    items: draft.items.map((i) => ({ name: i.name, quantity: i.quantity, unitPrice: i.unitPrice })),
+  }
+  // An emptied currency field means "the default", which main applies.
+  const currency = draft.currency.trim().toUpperCase()
+  if (currency !== '') input.currency = currency
+  return input
+}
+
+/**
+ * A preview of the total in minor units from the lines that parse so far
+ * (half-typed lines count as nothing). Null when the sum would be unsafe.
+ */
+export function previewTotalMinor(draft: Pick<OrderDraft, 'currency' | 'items'>): number | null {
+  const currency = draft.currency.trim().toUpperCase()
+  let total = 0
+  for (const item of draft.items) {
+    const q = parseQuantity(item.quantity)
+    const p = parseMajorUnits(item.unitPrice, currency)
+    if (q === null || !p.ok) continue
+    total += q * p.minor
+    if (!Number.isSafeInteger(total)) return null
+  }
+  return total
+}

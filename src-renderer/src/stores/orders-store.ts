@@ -1,0 +1,188 @@
+import { create } from 'zustand'
+import type { EventPayload, OrderSummary } from '../../../src-preload/contract'
+import { call, on } from '../api'
+import { throttle } from '../util/throttle'
+import { useUi } from './ui-store'
+
+/**
+ * A page cache behind the virtualized list: the list asks for the rows it
+ * shows, the store fetches whole pages of them (newest first) and keeps a
+ * bounded number. With 100,000 orders only what was looked at is in memory.
+ */
+export const PAGE_SIZE = 100
+/** Pages kept; the ones furthest from view are dropped first. */
+const MAX_PAGES = 50
+const RANGE_DEBOUNCE_MS = 60
+const CHANGE_THROTTLE_MS = 300
+
+type Pages = ReadonlyMap<number, readonly OrderSummary[]>
+
+interface OrdersState {
+  /** Null until the first page arrives. */
+  total: number | null
+  pages: Pages
+  loadFailed: boolean
+  setVisibleRange(first: number, last: number): void
+  /** Shows a just-saved order at the top before main's ordersChanged arrives. */
+  insertCreated(order: OrderSummary): void
+  /** Subscribes to ordersChanged and loads the first page; returns the unsubscribe. */
+  start(): () => void
+}
+
+export function rowAt(pages: Pages, index: number): OrderSummary | undefined {
+  return pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE]
+}
+
+export const useOrders = create<OrdersState>()((set, get) => {
+  let visible = { first: 0, last: 0 }
+  // Bumped whenever rows shift (an order was added): answers to older
+  // requests describe the old positions and are dropped.
+  let generation = 0
+  let inflight = new Set<number>()
+  let stale = new Set<number>()
+  let rangeTimer: ReturnType<typeof setTimeout> | null = null
+
+  const visiblePages = (): number[] => {
+    const first = Math.floor(visible.first / PAGE_SIZE)
+    const last = Math.floor(visible.last / PAGE_SIZE)
+    const out: number[] = []
+    for (let p = first; p <= last; p++) out.push(p)
+    return out
+  }
+
+  async function fetchPage(page: number): Promise<void> {
+    if (inflight.has(page)) return
+    inflight.add(page)
+    const gen = generation
+    const r = await call('listOrders', { offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+    if (gen !== generation) return
+    inflight.delete(page)
+    if (!r.ok) {
+      if (!get().loadFailed) useUi.getState().toastError(r.error)
+      set({ loadFailed: true })
+      return
+    }
+    stale.delete(page)
+    set((s) => {
+      const pages = new Map(s.pages)
+      pages.set(page, r.value.items)
+      // Pages past the end (the list shrank) would show ghosts.
+      const lastPage = Math.max(0, Math.ceil(r.value.total / PAGE_SIZE) - 1)
+      for (const p of pages.keys()) if (p > lastPage) pages.delete(p)
+      evict(pages)
+      return { pages, total: r.value.total, loadFailed: false }
+    })
+  }
+
+  function evict(pages: Map<number, readonly OrderSummary[]>): void {
+    if (pages.size <= MAX_PAGES) return
+    const centre = Math.floor((visible.first + visible.last) / 2 / PAGE_SIZE)
+    const byDistance = [...pages.keys()].sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre))
+    for (const p of byDistance.slice(0, pages.size - MAX_PAGES)) pages.delete(p)
+  }
+
+  function ensureVisible(): void {
+    const { total, pages } = get()
+    if (total === null) {
+      void fetchPage(0)
+      return
+    }
+    for (const p of visiblePages()) {
+      if (p * PAGE_SIZE >= total && p > 0) break
+      if (!pages.has(p) || stale.has(p)) void fetchPage(p)
+    }
+  }
+
+  /** Rows shifted: keep what is on screen as a stale picture until fresh pages arrive. */
+  function invalidateAll(): void {
+    generation++
+    inflight = new Set()
+    const keep = new Set(visiblePages())
+    const pages = new Map(get().pages)
+    for (const p of pages.keys()) if (!keep.has(p)) pages.delete(p)
+    stale = new Set(pages.keys())
+    set({ pages })
+    void fetchPage(0) // the total lives on every page; page 0 also holds the new order
+    ensureVisible()
+  }
+
+  function refreshOrders(ids: ReadonlySet<string>): void {
+    const keep = new Set(visiblePages())
+    const pages = new Map(get().pages)
+    let dropped = false
+    for (const [p, rows] of pages) {
+      if (!rows.some((o) => ids.has(o.id))) continue
+      if (keep.has(p)) stale.add(p)
+      else {
+        pages.delete(p)
+        dropped = true
+      }
+    }
+    if (dropped) set({ pages })
+    ensureVisible()
+  }
+
+  let changedIds = new Set<string>()
+  let anyCreated = false
+  const flushChanges = throttle(() => {
+    const ids = changedIds
+    const created = anyCreated
+    changedIds = new Set()
+    anyCreated = false
+    if (created) invalidateAll()
+    else if (ids.size > 0) refreshOrders(ids)
+  }, CHANGE_THROTTLE_MS)
+
+  function onChange(change: EventPayload<'ordersChanged'>): void {
+    for (const id of change.orderIds) changedIds.add(id)
+    anyCreated ||= change.created
+    flushChanges()
+  }
+
+  return {
+    total: null,
+    pages: new Map(),
+    loadFailed: false,
+    setVisibleRange: (first, last) => {
+      if (first === visible.first && last === visible.last) return
+      visible = { first, last }
+      // Fetch once scrolling settles, not for every row flown past.
+      if (rangeTimer !== null) clearTimeout(rangeTimer)
+      rangeTimer = setTimeout(() => {
+        rangeTimer = null
+        ensureVisible()
+      }, RANGE_DEBOUNCE_MS)
+    },
+    insertCreated: (order) => {
+      const { pages, total } = get()
+      if (pages.get(0)?.some((o) => o.id === order.id)) return
+      generation++
+      inflight = new Set()
+      // Shift the contiguous run of loaded pages from the top by one row;
+      // pages after a gap are dropped and fetched again when seen.
+      const next = new Map<number, readonly OrderSummary[]>()
+      let carry: OrderSummary | undefined = order
+      for (let p = 0; carry !== undefined && pages.has(p); p++) {
+        const rows: OrderSummary[] = [carry, ...(pages.get(p) ?? [])]
+        carry = rows.length > PAGE_SIZE ? rows.pop() : undefined
+        next.set(p, rows)
+      }
+      stale = new Set([...stale].filter((p) => next.has(p)))
+      if (!pages.has(0)) {
+        // Only the new row is known: show it, fetch the rest of the page.
+        next.set(0, [order])
+        stale.add(0)
+      }
+      set({ pages: next, total: (total ?? 0) + 1 })
+      ensureVisible()
+    },
+    start: () => {
+      const off = on('ordersChanged', onChange)
+      ensureVisible()
+      return () => {
+        off()
+        flushChanges.cancel()
+      }
+    },
+  }
+})

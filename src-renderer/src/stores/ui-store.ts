@@ -1,0 +1,56 @@
+import { create } from 'zustand'
+import type { AppError } from '../../../src-preload/contract'
+import { errorMessage } from '../i18n/error-message'
+import type { Translatable } from '../i18n/translate'
+
+export type MainView = 'orders' | 'attention' | 'settings'
+export type View = { name: MainView } | { name: 'order'; orderId: string; back: MainView }
+
+export type ToastTone = 'info' | 'success' | 'warning' | 'error'
+export interface Toast {
+  id: number
+  tone: ToastTone
+  /** Kept untranslated so a language switch re-renders open toasts too. */
+  message: Translatable
+}
+
+interface UiState {
+  view: View
+  toasts: Toast[]
+  navigate(view: MainView): void
+  openOrder(orderId: string): void
+  back(): void
+  toast(message: Translatable, tone?: ToastTone): void
+  toastError(error: AppError): void
+  dismissToast(id: number): void
+}
+
+const MAX_TOASTS = 4
+const TOAST_MS: Record<ToastTone, number> = { info: 6000, success: 5000, warning: 8000, error: 10_000 }
+let nextToastId = 1
+
+export const useUi = create<UiState>()((set, get) => ({
+  view: { name: 'orders' },
+  toasts: [],
+  navigate: (name) => set({ view: { name } }),
+  openOrder: (orderId) => {
+    const current = get().view
+    const back = current.name === 'order' ? current.back : current.name
+    set({ view: { name: 'order', orderId, back } })
+  },
+  back: () => {
+    const current = get().view
+    if (current.name === 'order') set({ view: { name: current.back } })
+  },
+  toast: (message, tone = 'info') => {
+    const id = nextToastId++
+    // The same message again replaces the old one rather than stacking copies.
+    const same = (t: Toast) => t.message.key === message.key && JSON.stringify(t.message.params) === JSON.stringify(message.params)
+    set((s) => ({ toasts: [...s.toasts.filter((t) => !same(t)), { id, tone, message }].slice(-MAX_TOASTS) }))
+    setTimeout(() => get().dismissToast(id), TOAST_MS[tone])
+  },
+  // Only the code and params reach the screen: `message` is for logs, and a
+  // stack never leaves main.
+  toastError: (error) => get().toast(errorMessage(error), 'error'),
+  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+}))

@@ -1,0 +1,57 @@
+import type { SyncStatus } from '../../../src-preload/contract'
+import { formatAgo, formatDuration, msUntil } from '../format/duration'
+import type { Translate } from '../i18n/translate'
+
+/** Which state the indicator is in; the component picks icon and colour from it. */
+export type SyncKind =
+  | 'not-configured'
+  | 'paused'
+  | 'unauthorized'
+  | 'offline'
+  | 'syncing'
+  | 'unreachable'
+  | 'attention'
+  | 'synced'
+  | 'waiting'
+
+export interface StatusLabel {
+  kind: SyncKind
+  text: string
+}
+
+/**
+ * The one-line sync state, worded for people. The order matters: a cause the
+ * user must act on (no API, paused, bad token) outranks a transient one
+ * (offline, unreachable), which outranks counts. `now` is the status clock
+ * (see status-store), so ages agree with what main measured.
+ */
+export function statusLabel(status: SyncStatus, now: number, t: Translate): StatusLabel {
+  const { pending, dead } = status.counts
+  if (status.api === 'not-configured') return { kind: 'not-configured', text: t('sync.notConfigured', { count: pending }) }
+  if (status.userPaused) return { kind: 'paused', text: t('sync.paused', { count: pending }) }
+  if (status.api === 'unauthorized') return { kind: 'unauthorized', text: t('sync.unauthorized') }
+  if (status.connectivity === 'offline') {
+    return { kind: 'offline', text: pending > 0 ? t('sync.offline', { count: pending }) : t('sync.offlineEmpty') }
+  }
+  if (status.phase === 'syncing' && status.progress) {
+    return { kind: 'syncing', text: t('sync.syncing', { done: status.progress.done, total: status.progress.total }) }
+  }
+  if (status.api === 'unreachable') {
+    const wait = msUntil(status.nextRetryAt, now)
+    const text =
+      wait !== null && wait > 0 ? t('sync.unreachable', { time: formatDuration(wait, t) }) : t('sync.unreachableNow')
+    return { kind: 'unreachable', text }
+  }
+  if (dead > 0) return { kind: 'attention', text: t('sync.attention', { count: dead }) }
+  if (pending === 0) {
+    const since = msUntil(status.lastSuccessAt, now)
+    const text = since === null ? t('sync.allSynced') : t('sync.allSyncedAgo', { ago: formatAgo(-since, t) })
+    return { kind: 'synced', text }
+  }
+  return { kind: 'waiting', text: t('sync.waiting', { count: pending }) }
+}
+
+/** The attribute value tests and styles key on: anything not known to be online counts as offline. */
+export function connectivityAttr(status: SyncStatus): 'online' | 'offline' {
+  return status.connectivity === 'online' ? 'online' : 'offline'
+}
