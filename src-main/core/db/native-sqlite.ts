@@ -3,7 +3,8 @@ import type BetterSqlite3 from 'better-sqlite3'
 
 export type SqliteDatabase = BetterSqlite3.Database
 
-const require = createRequire(import.meta.url)
+// Not named `require`: electron-vite's ESM shim declares that name in the bundle.
+const nodeRequire = createRequire(import.meta.url)
 
 /**
  * The only place that loads better-sqlite3.
@@ -18,7 +19,7 @@ export function openSqlite(
   file: string,
   options: { nativeBinding?: string; readonly?: boolean } = {},
 ): SqliteDatabase {
-  const Database = require('better-sqlite3') as typeof BetterSqlite3
+  const Database = nodeRequire('better-sqlite3') as typeof BetterSqlite3
   const opts: BetterSqlite3.Options = { readonly: options.readonly ?? false }
   if (options.nativeBinding) opts.nativeBinding = options.nativeBinding
   return new Database(file, opts)

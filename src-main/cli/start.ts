@@ -1,0 +1,114 @@
+/**
+ * `npm start` (and `npm run dev` = `--dev`): the desktop app from a fresh clone.
+ *
+ *   1. Find the Electron binary without downloading (ELECTRON_OVERRIDE_DIST_PATH,
+ *      else node_modules/electron/path.txt + dist/). If there is none, say how
+ *      to get one, or to use `npm run web`, and exit 1.
+ *   2. Make sure .electron-native/better_sqlite3.node is built for this
+ *      Electron (stamped), from a copy of node_modules/better-sqlite3, so
+ *      node_modules keeps the Node build that tests and the browser host use.
+ *   3. `electron-vite build` and run Electron on the repo, or `electron-vite dev`
+ *      with --dev (hot reload).
+ *
+ * `--prepare-only` stops after 2 and the build (CI uses it before the Electron
+ * e2e run). Other arguments go to the app, e.g. `npm start -- --api-url URL`.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  buildNativeBinding,
+  electronAbi,
+  expectedStamp,
+  locateElectron,
+  missingElectronMessage,
+  nativeBindingIsCurrent,
+  packageVersion,
+  splitStartArgs,
+} from '../electron/launcher'
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+// A seam for tests: which electron package to look in (default node_modules/electron).
+const electronPackageDir = process.env.OUTPOST_ELECTRON_PACKAGE_DIR ?? join(repoRoot, 'node_modules', 'electron')
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`)
+  process.exit(1)
+}
+
+function main(): void {
+  const { dev, prepareOnly, appArgs } = splitStartArgs(process.argv.slice(2))
+  const electronVersion = packageVersion(electronPackageDir) ?? packageVersion(join(repoRoot, 'node_modules', 'electron'))
+
+  const located = locateElectron({
+    env: process.env,
+    electronPackageDir,
+    platform: process.platform,
+    exists: existsSync,
+    readText: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null),
+  })
+  if (!located.ok && !prepareOnly) fail(missingElectronMessage(located.reason, electronVersion, process.platform, process.arch))
+  if (!electronVersion) fail('Outpost cannot find the electron package version in node_modules/electron; run npm install.')
+
+  // better-sqlite3 for Electron's ABI (an override path skips this entirely).
+  if (!process.env.OUTPOST_SQLITE_BINDING) {
+    const sqliteVersion = packageVersion(join(repoRoot, 'node_modules', 'better-sqlite3')) ?? 'unknown'
+    const stamp = expectedStamp(electronVersion, electronAbi(electronPackageDir), sqliteVersion, process.platform, process.arch)
+    if (!nativeBindingIsCurrent(repoRoot, stamp)) {
+      const built = buildNativeBinding({ repoRoot, stamp, env: process.env, log: (l) => process.stdout.write(`${l}\n`) })
+      if (!built.ok) {
+        fail(
+          `${built.message}\nWithout it the desktop app cannot open its database. Alternatives: set OUTPOST_SQLITE_BINDING to a better_sqlite3.node built for Electron ${electronVersion}, or run npm run web.`,
+        )
+      }
+      process.stdout.write(`Built ${built.file}\n`)
+    }
+  }
+
+  const viteCli = join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js')
+  const electronEnv: NodeJS.ProcessEnv = { ...process.env }
+  delete electronEnv.ELECTRON_RUN_AS_NODE
+
+  if (process.platform === 'linux' && process.getuid?.() === 0 && !appArgs.includes('--no-sandbox')) {
+    process.stderr.write('Note: Chromium refuses to run as root without --no-sandbox. If Electron exits at once, run as a normal user.\n')
+  }
+
+  if (dev && !prepareOnly) {
+    if (!located.ok) return
+    // electron-vite starts Electron itself: tell it which binary and which app arguments.
+    electronEnv.ELECTRON_EXEC_PATH = located.path
+    electronEnv.ELECTRON_CLI_ARGS = JSON.stringify(appArgs)
+    forward(spawn(process.execPath, [viteCli, 'dev'], { cwd: repoRoot, env: electronEnv, stdio: 'inherit' }))
+    return
+  }
+
+  const build = spawnSync(process.execPath, [viteCli, 'build'], { cwd: repoRoot, stdio: 'inherit' })
+  if (build.status !== 0) fail(`electron-vite build failed (exit ${build.status ?? build.signal ?? 'unknown'}).`)
+  if (prepareOnly) {
+    process.stdout.write(
+      located.ok ? `Ready: ${located.path}\n` : `Built out/ and the SQLite binding; no Electron binary yet (${located.reason}).\n`,
+    )
+    return
+  }
+  if (!located.ok) return
+  forward(spawn(located.path, [repoRoot, ...appArgs], { cwd: repoRoot, env: electronEnv, stdio: 'inherit' }))
+}
+
+/** Runs the child to completion, passing Ctrl+C and termination through, and exits with its code. */
+function forward(child: ReturnType<typeof spawn>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (child.exitCode === null) child.kill(signal)
+    })
+  }
+  child.on('error', (err) => fail(`Could not start Electron: ${err.message}`))
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
+}
+
+try {
+  main()
+} catch (err) {
+  // A clear line, never a stack trace.
+  fail(`npm start failed: ${err instanceof Error ? err.message : String(err)}`)
+}

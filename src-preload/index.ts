@@ -1,0 +1,39 @@
+/**
+ * The sandboxed preload: exposes `window.outpost`, one named function per
+ * contract method and one subscription per event. No raw ipcRenderer, no
+ * Node API, nothing else crosses into the page. Bundled to one CommonJS file
+ * (out/preload/index.cjs) because a sandboxed preload cannot load modules.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { eventChannel, invokeChannel, type EventName, type EventPayload, type OutpostApi } from './contract'
+
+function subscribe<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
+  const channel = eventChannel(name)
+  // The IpcRendererEvent (with its `sender`) never reaches the page.
+  const wrapped = (_event: IpcRendererEvent, payload: EventPayload<K>): void => listener(payload)
+  ipcRenderer.on(channel, wrapped)
+  let subscribed = true
+  return () => {
+    if (!subscribed) return
+    subscribed = false
+    ipcRenderer.removeListener(channel, wrapped)
+  }
+}
+
+const api = {
+  createOrder: (input) => ipcRenderer.invoke(invokeChannel('createOrder'), input),
+  listOrders: (input) => ipcRenderer.invoke(invokeChannel('listOrders'), input),
+  getOrder: (input) => ipcRenderer.invoke(invokeChannel('getOrder'), input),
+  getStatus: (input) => ipcRenderer.invoke(invokeChannel('getStatus'), input),
+  syncNow: (input) => ipcRenderer.invoke(invokeChannel('syncNow'), input),
+  listDeadEvents: (input) => ipcRenderer.invoke(invokeChannel('listDeadEvents'), input),
+  retryEvent: (input) => ipcRenderer.invoke(invokeChannel('retryEvent'), input),
+  discardEvent: (input) => ipcRenderer.invoke(invokeChannel('discardEvent'), input),
+  getSettings: (input) => ipcRenderer.invoke(invokeChannel('getSettings'), input),
+  updateSettings: (input) => ipcRenderer.invoke(invokeChannel('updateSettings'), input),
+  onStatus: (listener) => subscribe('status', listener),
+  onOrdersChanged: (listener) => subscribe('ordersChanged', listener),
+  host: 'electron',
+} satisfies OutpostApi
+
+contextBridge.exposeInMainWorld('outpost', api)
