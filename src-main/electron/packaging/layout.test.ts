@@ -32,8 +32,8 @@ let archive = ''
 let entries: string[] = []
 let seconds = 0
 
+/** Always a fresh build (about a second): a stale out/ would check yesterday's bundle. */
 function ensureBuildOutput(): void {
-  if (OUT_FILES.every((f) => existsSync(repoPath(f)))) return
   const cli = repoPath('node_modules', 'electron-vite', 'bin', 'electron-vite.js')
   const r = spawnSync(process.execPath, [cli, 'build'], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 })
   if (r.status !== 0) {
