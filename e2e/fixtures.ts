@@ -114,13 +114,14 @@ export const test = base.extend<{ outpostHost: OutpostHost; app: AppUnderTest; a
     }
 
     const startElectron = async (opts: { apiUrl?: string; apiToken?: string }): Promise<Page> => {
-      const args = [join(REPO_ROOT, 'out/main/index.js')]
+      const args = [REPO_ROOT]
       if (opts.apiUrl) args.push(`--api-url=${opts.apiUrl}`)
       if (opts.apiToken) args.push(`--api-token=${opts.apiToken}`)
       electronApp = await _electron.launch({
         executablePath: electronBinary() ?? undefined,
         args,
-        env: { ...process.env, OUTPOST_DATA_DIR: dataDir },
+        // No quit note to dismiss at the end of each test.
+        env: { ...process.env, OUTPOST_DATA_DIR: dataDir, OUTPOST_QUIT_NOTE_TIMEOUT_MS: '0' },
       })
       current = await electronApp.firstWindow()
       return current
