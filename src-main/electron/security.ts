@@ -97,36 +97,9 @@ export function windowOpenHandler(openExternal: OpenExternal): (details: { url: 
 // Content-Security-Policy
 // ---------------------------------------------------------------------------
 
-export interface CspOptions {
-  /**
-   * electron-vite's dev server origin (ELECTRON_RENDERER_URL). Vite's dev
-   * client needs its websocket and React refresh needs one inline preamble, so
-   * development gets exactly those two relaxations and nothing else.
-   */
-  devServerOrigin?: string | undefined
-}
+import { cspHeader } from '../content-security-policy'
 
-/**
- * The policy for the app's own pages. The renderer needs no remote origin: the
- * main process does all HTTP, so `connect-src` stays `'self'`.
- */
-export function cspHeader(options: CspOptions = {}): string {
-  const dev = options.devServerOrigin ? new URL(options.devServerOrigin) : null
-  const devWs = dev ? `${dev.protocol === 'https:' ? 'wss' : 'ws'}://${dev.host}` : null
-  const directives: Array<[string, string[]]> = [
-    ['default-src', ["'self'"]],
-    ['script-src', dev ? ["'self'", "'unsafe-inline'"] : ["'self'"]],
-    ['style-src', dev ? ["'self'", "'unsafe-inline'"] : ["'self'"]],
-    ['img-src', ["'self'", 'data:']],
-    ['connect-src', devWs ? ["'self'", devWs] : ["'self'"]],
-    ['font-src', ["'self'"]],
-    ['object-src', ["'none'"]],
-    ['base-uri', ["'none'"]],
-    ['form-action', ["'none'"]],
-    ['frame-ancestors', ["'none'"]],
-  ]
-  return directives.map(([name, values]) => `${name} ${values.join(' ')}`).join('; ')
-}
+export { cspHeader, type CspOptions } from '../content-security-policy'
 
 /**
  * Whether a response belongs to the app's own pages: files under the renderer

@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../cli/cli-support'
 import { createCore } from '../core/create-core'
 import type { Core } from '../core/core-types'
 import { tempDir } from '../testing/temp-dir'
@@ -50,6 +51,14 @@ describe('browser host', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'")
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe')
     expect(await res.text()).toContain('<title>Outpost</title>')
+  })
+
+  it('the renderer’s meta CSP is the same policy (frame-ancestors only works as a header)', () => {
+    const html = readFileSync(join(REPO_ROOT, 'src-renderer', 'index.html'), 'utf8')
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
+    const norm = (p: string) => p.split(';').map((d) => d.trim()).filter((d) => d && !d.startsWith('frame-ancestors')).sort()
+    expect(meta).toBeDefined()
+    expect(norm(meta!)).toEqual(norm(CONTENT_SECURITY_POLICY))
   })
 
   it('does not serve files outside the renderer folder', async () => {

@@ -3,21 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
 import { eventNames, type Result } from '../../src-preload/contract'
+import { cspHeader } from '../content-security-policy'
 import type { Core } from '../core/core-types'
 
 /** The same policy the Electron shell sets: no inline script, no remote origin. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+export const CONTENT_SECURITY_POLICY = cspHeader()
 
 const MAX_BODY_BYTES = 1024 * 1024
 
