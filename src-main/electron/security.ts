@@ -3,6 +3,7 @@
  * interfaces so that each rule is unit-tested without Electron; main.ts hands
  * in the real `app`, `session` and `shell.openExternal`.
  */
+import { cspHeader } from '../content-security-policy'
 
 /** What a BrowserWindow gets. Never relaxed anywhere else. */
 export interface SecureWebPreferences {
@@ -96,8 +97,6 @@ export function windowOpenHandler(openExternal: OpenExternal): (details: { url: 
 // ---------------------------------------------------------------------------
 // Content-Security-Policy
 // ---------------------------------------------------------------------------
-
-import { cspHeader } from '../content-security-policy'
 
 export { cspHeader, type CspOptions } from '../content-security-policy'
 
