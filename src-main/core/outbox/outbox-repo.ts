@@ -79,15 +79,19 @@ export class OutboxRepo {
          WHERE id = ? AND status = 'pending'`,
       ),
       attempt: db.prepare('INSERT INTO outbox_attempts (event_id, at, http_status, outcome, error) VALUES (?, ?, ?, ?, ?)'),
+      // The sent_at questions name the partial index on sent rows: left to
+      // itself the planner walks outbox_by_status and reads every sent row
+      // from the table (~35 ms at 100,000 sent, on every status update),
+      // where the covering index answers in ~1 ms (count) or O(log n) (max).
       counts: db.prepare(
         `SELECT
            (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
            (SELECT count(*) FROM outbox WHERE status = 'dead' AND discarded_at IS NULL) AS dead,
-           (SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= ?) AS sentToday`,
+           (SELECT count(*) FROM outbox INDEXED BY outbox_sent_at WHERE status = 'sent' AND sent_at >= ?) AS sentToday`,
       ),
       oldestPending: db.prepare(`SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 1`).pluck(),
       nextDue: db.prepare(`SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND next_attempt_at > ?`).pluck(),
-      lastSent: db.prepare(`SELECT max(sent_at) FROM outbox WHERE status = 'sent'`).pluck(),
+      lastSent: db.prepare(`SELECT max(sent_at) FROM outbox INDEXED BY outbox_sent_at WHERE status = 'sent'`).pluck(),
       deadList: db.prepare(
         `SELECT e.id AS eventId, e.aggregate_id AS orderId, o.customer, o.total_minor AS totalMinor, o.currency,
                 e.last_error AS reason, e.attempts, e.last_http_status AS lastHttpStatus, e.server_reply AS lastResponse,
