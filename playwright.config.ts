@@ -28,18 +28,15 @@ export default defineConfig<{ outpostHost: 'web' | 'electron' }>({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     viewport: { width: 1200, height: 800 },
+    // Shared by both projects: the app fixture asks for a page either way.
+    browserName: 'chromium',
+    launchOptions: {
+      args: chromiumArgs,
+      ...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
+    },
   },
   projects: [
-    {
-      name: 'web',
-      use: {
-        browserName: 'chromium',
-        launchOptions: {
-          args: chromiumArgs,
-          ...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
-        },
-      },
-    },
+    { name: 'web' },
     {
       // The same specs against the real desktop app, where an Electron binary exists.
       name: 'electron',

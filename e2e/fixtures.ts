@@ -39,8 +39,6 @@ export function electronBinary(): string | null {
   return existsSync(candidate) ? candidate : null
 }
 
-let electronSkipSaid = false
-
 export const test = base.extend<{ outpostHost: OutpostHost; app: AppUnderTest; api: ApiUnderTest }>({
   outpostHost: ['web', { option: true }],
 
@@ -77,11 +75,8 @@ export const test = base.extend<{ outpostHost: OutpostHost; app: AppUnderTest; a
 
     if (outpostHost === 'electron') {
       const bin = electronBinary()
-      if (!bin) {
-        if (!electronSkipSaid) console.log('[electron] skipped: no Electron binary here (set ELECTRON_OVERRIDE_DIST_PATH to run these specs against the desktop app)')
-        electronSkipSaid = true
-        testInfo.skip(true, 'No Electron binary (set ELECTRON_OVERRIDE_DIST_PATH)')
-      }
+      // global-setup.ts prints the reason once for the whole run.
+      testInfo.skip(!bin, 'No Electron binary (set ELECTRON_OVERRIDE_DIST_PATH)')
     }
 
     const startWeb = async (opts: { apiUrl?: string; apiToken?: string }): Promise<Page> => {
