@@ -1,18 +1,5 @@
-import { existsSync } from 'node:fs'
 import { defineConfig } from '@playwright/test'
-
-// Debian's Chromium where present (our machines cannot download Playwright's
-// own browser); Playwright's bundled one elsewhere.
-const systemChromium = '/usr/bin/chromium'
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+import { chromiumLaunchOptions } from './src-main/testing/chromium'
 
 export default defineConfig<{ outpostHost: 'web' | 'electron' }>({
   testDir: 'e2e',
@@ -30,10 +17,7 @@ export default defineConfig<{ outpostHost: 'web' | 'electron' }>({
     viewport: { width: 1200, height: 800 },
     // Shared by both projects: the app fixture asks for a page either way.
     browserName: 'chromium',
-    launchOptions: {
-      args: chromiumArgs,
-      ...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
-    },
+    launchOptions: chromiumLaunchOptions(),
   },
   projects: [
     { name: 'web' },

@@ -4,9 +4,8 @@
  * in its own process.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync } from 'node:fs'
+import { tempDir } from '../../src-main/testing/temp-dir'
 import { dirname, join } from 'node:path'
 import { REPO_ROOT } from '../../src-main/cli/cli-support'
 import type { Logger } from '../../src-main/core/core-types'
@@ -36,11 +35,7 @@ export const quietLog: Logger = {
   error: (m, meta) => console.error(`[outpost] ${m}`, meta ? JSON.stringify(meta) : ''),
 }
 
-/** A fresh folder under the OS temp dir; `remove()` deletes it. */
-export function tempDir(prefix: string): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(tmpdir(), prefix))
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
-}
+export { tempDir }
 
 /** Copies a closed data folder (its SQLite file has no WAL left once closed). */
 export function copyDir(from: string, to: string): void {
@@ -48,17 +43,7 @@ export function copyDir(from: string, to: string): void {
 }
 
 /** A loopback port that was free a moment ago (for a server that starts later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address()
-      const port = typeof addr === 'object' && addr ? addr.port : 0
-      srv.close(() => resolve(port))
-    })
-  })
-}
+export { freeLoopbackPort as freePort } from '../../src-main/cli/free-port'
 
 /** Nearest-rank percentile of an ascending array. */
 export function percentile(sorted: readonly number[], p: number): number {

@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import type { ScenarioOutcome } from '../lib/report'
+import { CHROMIUM_ARGS, SYSTEM_CHROMIUM } from '../../src-main/testing/chromium'
 import { freePort, median, percentile, REPO_ROOT, round, seedCopy, sleep, tempDir } from '../lib/util'
 
 export interface UiOptions {
@@ -25,17 +26,6 @@ export interface UiOptions {
   log?: (line: string) => void
 }
 
-/** The same Chromium and flags as playwright.config.ts. */
-const SYSTEM_CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const VIEWPORT = { width: 1200, height: 800 }
 const ROW = '[data-testid="order-row"]'
 const LIST = '[data-testid="order-list"]'
