@@ -34,12 +34,14 @@ export async function createConfirmedOrder(page: Page, order: UiOrder): Promise<
 }
 
 /**
- * Screenshots are test artefacts (test-results/screenshots); the README's come
- * from the same run (docs/screenshots).
+ * Screenshots are test artefacts (test-results/screenshots). The README's are
+ * the same shots, copied to docs/screenshots when the run is asked to
+ * (`OUTPOST_UPDATE_SCREENSHOTS=1 npm run test:e2e`), so an ordinary test run
+ * leaves the working tree clean.
  */
 export async function saveScreenshot(page: Page, name: string, opts: { readme?: boolean } = {}): Promise<void> {
   const dirs = [join(REPO_ROOT, 'test-results', 'screenshots')]
-  if (opts.readme) dirs.push(join(REPO_ROOT, 'docs', 'screenshots'))
+  if (opts.readme && process.env.OUTPOST_UPDATE_SCREENSHOTS === '1') dirs.push(join(REPO_ROOT, 'docs', 'screenshots'))
   for (const dir of dirs) {
     mkdirSync(dir, { recursive: true })
     await page.screenshot({ path: join(dir, `${name}.png`) })
