@@ -192,6 +192,21 @@ export type DeadEvent = z.infer<typeof DeadEvent>
 export const Connectivity = z.enum(['online', 'offline', 'unknown'])
 export const ApiState = z.enum(['reachable', 'unreachable', 'unauthorized', 'not-configured'])
 export const SyncPhase = z.enum(['idle', 'syncing', 'backing-off', 'paused'])
+/** What went wrong with delivery, as an i18n key (`syncError.<code>`); the message holds the detail. */
+export const SyncErrorCode = z.enum([
+  'network',
+  'timeout',
+  'health_failed',
+  'server_error',
+  'rate_limited',
+  'unauthorized',
+  'rejected',
+  'missing_result',
+  'bad_response',
+  'too_large',
+  'internal',
+])
+export type SyncErrorCode = z.infer<typeof SyncErrorCode>
 export const SyncStatus = z.object({
   connectivity: Connectivity,
   api: ApiState,
@@ -208,7 +223,7 @@ export const SyncStatus = z.object({
   progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   lastSuccessAt: z.string().nullable(),
   lastError: z
-    .object({ message: z.string(), at: z.string(), httpStatus: z.number().int().nullable() })
+    .object({ code: SyncErrorCode, message: z.string(), at: z.string(), httpStatus: z.number().int().nullable() })
     .nullable(),
   nextRetryAt: z.string().nullable(),
   oldestPendingAt: z.string().nullable(),

@@ -21,7 +21,7 @@ const core: CoreDiagnostics = {
     counts: { pending: 4, sending: 0, dead: 1, sentToday: 10 },
     progress: null,
     lastSuccessAt: '2025-01-01T10:00:00.000Z',
-    lastError: { message: 'HTTP 422: customer "Alice Secret" rejected, token=tok_123', at: '2025-01-01T10:01:00.000Z', httpStatus: 422 },
+    lastError: { code: 'rejected', message: 'HTTP 422: customer "Alice Secret" rejected, token=tok_123', at: '2025-01-01T10:01:00.000Z', httpStatus: 422 },
     nextRetryAt: '2025-01-01T10:02:00.000Z',
     oldestPendingAt: '2025-01-01T09:00:00.000Z',
     at: '2025-01-01T10:01:30.000Z',

@@ -1,3 +1,4 @@
+import type { SyncErrorCode } from '../../../src-preload/contract'
 import type { Logger, RelayTuning } from '../core-types'
 import type { EventOutcome, OutboxEvent, OutboxRepo } from '../outbox/outbox-repo'
 import { ApiClient, toWireEvent, type FetchLike, type PostOutcome } from './api-client'
@@ -36,7 +37,7 @@ export interface RelaySnapshot {
   draining: boolean
   sending: number
   progress: { done: number; total: number } | null
-  lastError: { message: string; at: string; httpStatus: number | null } | null
+  lastError: { code: SyncErrorCode; message: string; at: string; httpStatus: number | null } | null
   /** Next scheduled wake-up: a backoff coming due, or the next health probe. */
   nextRetryAt: number | null
   probing: boolean
@@ -236,7 +237,11 @@ export class Relay {
     }
     this.networkDown = result.kind === 'network'
     this.api = 'unreachable'
-    this.recordError(result.kind === 'network' ? result.message : `Health check failed: HTTP ${result.httpStatus}`, result.kind === 'http' ? result.httpStatus : null)
+    this.recordError(
+      result.kind === 'network' ? 'network' : 'health_failed',
+      result.kind === 'network' ? result.message : `Health check failed: HTTP ${result.httpStatus}`,
+      result.kind === 'http' ? result.httpStatus : null,
+    )
     this.scheduleProbe()
     return false
   }
@@ -284,7 +289,7 @@ export class Relay {
       } catch (err) {
         if (this.stopped) return
         this.deps.log.error('Relay drain failed', { error: String(err) })
-        this.recordError(`Internal error while syncing: ${String(err)}`, null)
+        this.recordError('internal', `Internal error while syncing: ${String(err)}`, null)
       } finally {
         this.drainPromise = null
         this.progress = null
@@ -403,20 +408,22 @@ export class Relay {
       })
       const delivered = this.apply(batch, outcomes)
       const failed = outcomes.find((o) => o.kind === 'dead' || o.kind === 'retry')
-      if (failed && (failed.kind === 'dead' || failed.kind === 'retry')) this.recordError(failed.error, res.httpStatus)
+      if (failed && (failed.kind === 'dead' || failed.kind === 'retry')) {
+        this.recordError(failed.kind === 'dead' ? 'rejected' : 'missing_result', failed.error, res.httpStatus)
+      }
       else this.lastError = null
       return { delivered, verdict: 'continue' }
     }
     if (res.kind === 'bad-body') {
       this.apply(batch, batch.map((e) => this.retryOutcome(e, now, null, res.httpStatus, res.message)))
-      this.recordError(res.message, res.httpStatus)
+      this.recordError('bad_response', res.message, res.httpStatus)
       return { delivered: 0, verdict: 'halt' }
     }
     if (res.kind === 'network') {
       this.apply(batch, batch.map((e) => this.retryOutcome(e, now, null, null, res.message)))
       this.networkDown = !res.timedOut
       this.api = 'unreachable'
-      this.recordError(res.message, null)
+      this.recordError(res.timedOut ? 'timeout' : 'network', res.message, null)
       this.scheduleProbe()
       return { delivered: 0, verdict: 'halt' }
     }
@@ -436,14 +443,14 @@ export class Relay {
       }
       const [only] = batch
       if (only) this.apply(batch, [{ id: only.id, kind: 'dead', httpStatus: status, error: res.message, reply: null }])
-      this.recordError(res.message, status)
+      this.recordError('too_large', res.message, status)
       return { delivered: 0, verdict: 'continue' }
     }
     if (status === 408 || status === 425 || status === 429 || status >= 500) {
       this.api = status >= 500 ? 'unreachable' : 'reachable'
       this.networkDown = false
       this.apply(batch, batch.map((e) => this.retryOutcome(e, now, res.retryAfterMs, status, res.message)))
-      this.recordError(res.message, status)
+      this.recordError(status === 429 ? 'rate_limited' : 'server_error', res.message, status)
       return { delivered: 0, verdict: 'halt' }
     }
     if (status >= 400 && status < 500) {
@@ -451,12 +458,12 @@ export class Relay {
       if (batch.length > 1) return this.sendHalves(client, batch)
       const [only] = batch
       if (only) this.apply(batch, [{ id: only.id, kind: 'dead', httpStatus: status, error: res.message, reply: null }])
-      this.recordError(res.message, status)
+      this.recordError('rejected', res.message, status)
       return { delivered: 0, verdict: 'continue' }
     }
     // 1xx/3xx that fetch did not follow: unexpected, retry later.
     this.apply(batch, batch.map((e) => this.retryOutcome(e, now, null, status, res.message)))
-    this.recordError(res.message, status)
+    this.recordError('bad_response', res.message, status)
     return { delivered: 0, verdict: 'halt' }
   }
 
@@ -492,11 +499,12 @@ export class Relay {
     this.api = 'unauthorized'
     this.networkDown = false
     this.stopProbing()
-    this.recordError(`Authorization required (${message})`, status)
+    this.recordError('unauthorized', `Authorization required (${message})`, status)
   }
 
-  private recordError(message: string, httpStatus: number | null): void {
-    this.lastError = { message, at: new Date(this.deps.now()).toISOString(), httpStatus }
+  /** `code` is what the UI translates; `message` is the English detail (server text included). */
+  private recordError(code: SyncErrorCode, message: string, httpStatus: number | null): void {
+    this.lastError = { code, message, at: new Date(this.deps.now()).toISOString(), httpStatus }
     this.changed()
   }
 

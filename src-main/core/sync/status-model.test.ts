@@ -104,7 +104,7 @@ describe('status model', () => {
   })
 
   it('stale errors do not linger: the relay clears lastError after a success, and the model shows what the relay holds', () => {
-    const err = { message: 'HTTP 503', at: NOW.toISOString(), httpStatus: 503 }
+    const err = { code: 'server_error' as const, message: 'HTTP 503', at: NOW.toISOString(), httpStatus: 503 }
     expect(computeStatus(outbox, { ...idle, lastError: err }, configured, NOW).lastError).toEqual(err)
     expect(computeStatus(outbox, idle, configured, NOW).lastError).toBeNull()
   })
