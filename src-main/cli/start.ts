@@ -95,9 +95,15 @@ function main(): void {
   forward(spawn(located.path, [repoRoot, ...appArgs], { cwd: repoRoot, env: electronEnv, stdio: 'inherit' }))
 }
 
-/** Runs the child to completion, passing Ctrl+C and termination through, and exits with its code. */
+/**
+ * Runs the child to completion, passing termination through, and exits with
+ * its code. Not SIGINT: Ctrl+C in a terminal already reaches the whole process
+ * group, and a second SIGINT would cut Electron's graceful shutdown short
+ * (before the database is closed).
+ */
 function forward(child: ReturnType<typeof spawn>): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on('SIGINT', () => undefined) // wait for the child to finish quitting
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       if (child.exitCode === null) child.kill(signal)
     })

@@ -79,6 +79,10 @@ const relayLog = coreLogger(log.scope(RELAY_SCOPE))
 app.enableSandbox()
 
 let core: Core | null = null
+let quitController: QuitController | null = null
+let installingUpdate = false
+/** Once quitting has begun, nothing brings a window back or calls the closing core. */
+const running = (): boolean => core !== null && (quitController?.state ?? 'running') === 'running'
 let mainWindow: BrowserWindow | null = null
 let tray: Tray | null = null
 let language: ShellLanguage = 'en'
@@ -100,10 +104,12 @@ if (!app.requestSingleInstanceLock()) {
   // Another Outpost owns this data folder: it will focus its window.
   app.exit(0)
 } else {
-  app.on('second-instance', () => {
-    if (core) focusMainWindow()
-  })
-  void app.whenReady().then(start, (err: unknown) => void fatal(err))
+  app.on('second-instance', () => focusMainWindow())
+  // Any failure during startup (not only in whenReady) is fatal: log, tell, close the database.
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => void fatal(err))
 }
 
 // ---------------------------------------------------------------------------
@@ -141,8 +147,6 @@ async function start(): Promise<void> {
   }
   const c = core
 
-  await refreshLanguage()
-
   registerIpc({
     ipcMain,
     core: c,
@@ -157,13 +161,16 @@ async function start(): Promise<void> {
 
   const quit = new QuitController(
     {
-      message: () => quitMessage(core?.status() ?? null, strings()),
+      // No note while an update installs: the installer is waiting on us.
+      message: () => (installingUpdate ? null : quitMessage(core?.status() ?? null, strings())),
       showMessage: (message) =>
         dialog
           .showMessageBox({ type: 'info', title: 'Outpost', message, buttons: [strings().ok], defaultId: 0, noLink: true })
           .then(() => undefined),
       hideWindows: () => {
         for (const w of BrowserWindow.getAllWindows()) w.hide()
+        tray?.destroy()
+        tray = null
       },
       shutdown: () => c.shutdown(),
       quit: () => app.quit(),
@@ -172,14 +179,16 @@ async function start(): Promise<void> {
     },
     { ...DEFAULT_QUIT_TIMINGS, messageTimeoutMs: quitNoteTimeout() },
   )
+  quitController = quit
   app.on('before-quit', (event) => quit.onBeforeQuit(event))
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow()
+    if (running() && BrowserWindow.getAllWindows().length === 0) createMainWindow()
   })
 
+  await refreshLanguage()
   installMenu()
   createMainWindow()
   createTray()
@@ -270,6 +279,7 @@ function createMainWindow(): BrowserWindow {
 }
 
 function focusMainWindow(): void {
+  if (!running()) return
   const win = mainWindow ?? createMainWindow()
   if (win.isMinimized()) win.restore()
   if (!win.isVisible()) win.show()
@@ -310,7 +320,7 @@ function updateTrayMenu(): void {
   tray.setContextMenu(
     Menu.buildFromTemplate([
       { label: s.trayOpen, click: () => focusMainWindow() },
-      { label: s.traySyncNow, click: () => void core?.invoke('syncNow', undefined) },
+      { label: s.traySyncNow, click: () => void (running() ? core?.invoke('syncNow', undefined) : undefined) },
       { type: 'separator' },
       { label: s.trayQuit, click: () => app.quit() },
     ]),
@@ -336,10 +346,18 @@ function updateTrayAndBadge(status: SyncStatus): void {
   }
 }
 
+// Held until clicked or closed: an unreferenced Notification can be garbage
+// collected, and its click handler with it.
+const shownNotifications = new Set<Notification>()
 function showNotification(title: string, body: string): void {
   if (!Notification.isSupported()) return
   const n = new Notification({ title, body, silent: false })
-  n.on('click', () => focusMainWindow())
+  shownNotifications.add(n)
+  n.on('click', () => {
+    shownNotifications.delete(n)
+    focusMainWindow()
+  })
+  n.on('close', () => shownNotifications.delete(n))
   n.show()
 }
 
@@ -422,7 +440,8 @@ async function startUpdates(): Promise<void> {
           noLink: true,
         }
         const r = await (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options))
-        return r.response === 0
+        installingUpdate = r.response === 0
+        return installingUpdate
       },
     })
   } catch (err) {
