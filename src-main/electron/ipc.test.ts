@@ -139,3 +139,33 @@ describe('isTrustedSenderUrl', () => {
     expect(isTrustedSenderUrl('http://localhost:5173/', { rendererDir })).toBe(false)
   })
 })
+
+describe('registerIpc with the real core', () => {
+  it('an order created over IPC is saved in SQLite, and its event reaches every window', async () => {
+    const { tempDir } = await import('../testing/temp-dir')
+    const { createCore } = await import('../core/create-core')
+    const dir = tempDir()
+    const core = createCore({ dataDir: dir.path, startRelay: false })
+    try {
+      const { ipcMain, handlers } = fakeIpcMain()
+      const sent: Array<{ channel: string; payload: unknown }> = []
+      const window = { send: (channel: string, payload: unknown) => sent.push({ channel, payload }), isDestroyed: () => false }
+      registerIpc({ ipcMain, core, isTrustedSender: trusted, targets: () => [window] })
+
+      const created = (await handlers.get(invokeChannel('createOrder'))?.(from(appUrl), {
+        customer: 'IPC',
+        items: [{ name: 'x', quantity: '2', unitPrice: '1.50' }],
+      })) as { ok: boolean; value: { id: string; totalMinor: number } }
+      expect(created).toMatchObject({ ok: true, value: { totalMinor: 300 } })
+      expect(sent).toContainEqual({ channel: eventChannel('ordersChanged'), payload: { orderIds: [created.value.id], created: true } })
+
+      const page = await handlers.get(invokeChannel('listOrders'))?.(from(appUrl), { offset: 0, limit: 10 })
+      expect(page).toMatchObject({ ok: true, value: { total: 1, items: [{ id: created.value.id, syncState: 'pending' }] } })
+      const bad = await handlers.get(invokeChannel('createOrder'))?.(from(appUrl), { customer: '', items: [] })
+      expect(bad).toMatchObject({ ok: false, error: { code: 'validation_failed' } })
+    } finally {
+      await core.shutdown()
+      dir.remove()
+    }
+  })
+})

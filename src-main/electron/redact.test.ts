@@ -89,3 +89,23 @@ describe('redactValue', () => {
     expect(out.level).toBe('info')
   })
 })
+
+describe('redactText: unquoted and unusual forms', () => {
+  it.each([
+    ['customer: Bob Smith', 'Bob', 'Smith'],
+    ['note: ring twice please', 'twice', 'please'],
+    ['Authorization: Token abc123', 'abc123', 'Token abc'],
+    ['{"customerName":"Alice"}', 'Alice', 'Alice'],
+    ['customer_name=Zed Q, other=1', 'Zed', 'Q,'],
+    ['passwd: hunter2', 'hunter2', 'hunter'],
+  ])('%s', (input, leak1, leak2) => {
+    const out = redactText(input)
+    expect(out).toContain(REDACTED)
+    expect(out).not.toContain(leak1)
+    expect(out).not.toContain(leak2)
+  })
+
+  it('keeps what follows on the next line', () => {
+    expect(redactText('customer: Bob Smith\nstatus: sent')).toBe(`customer: ${REDACTED}\nstatus: sent`)
+  })
+})

@@ -6,22 +6,24 @@
 
 export const REDACTED = '[redacted]'
 
-/** Keys whose values are secrets. */
-const SECRET_KEY = /^(?:api[-_]?token|token|access[-_]?token|refresh[-_]?token|authorization|password|passwd|secret|api[-_]?key)$/i
-/** Keys whose values are order contents. */
-const CONTENT_KEY = /^(?:customer|customer[-_]?name|note|items|line[-_]?items|payload|body)$/i
+/** Keys whose values are secrets, and keys whose values are order contents. One list for keys and free text. */
+const SECRET_KEYS = 'api[-_]?token|token|access[-_]?token|refresh[-_]?token|authorization|password|passwd|secret|api[-_]?key'
+const CONTENT_KEYS = 'customer|customer[-_]?name|note|items|line[-_]?items|payload|body'
+const SECRET_KEY = new RegExp(`^(?:${SECRET_KEYS})$`, 'i')
+const CONTENT_KEY = new RegExp(`^(?:${CONTENT_KEYS})$`, 'i')
 
 export function isSensitiveKey(key: string): boolean {
   return SECRET_KEY.test(key) || CONTENT_KEY.test(key)
 }
 
-const KEY_NAMES = 'api[-_]?token|token|access[-_]?token|refresh[-_]?token|password|secret|api[-_]?key|customer|note|items|line[-_]?items|payload|body'
+// Longest alternatives first, so `customer_name` is not read as `customer`.
+const KEY_NAMES = [...SECRET_KEYS.split('|'), ...CONTENT_KEYS.split('|')].sort((a, b) => b.length - a.length).join('|')
 
 /**
  * Skips one JSON-ish value starting at `i` (string, array or object, balanced
  * and string-aware; otherwise up to a delimiter) and returns the index after it.
  */
-function skipValue(text: string, i: number): number {
+function skipValue(text: string, i: number, spaces = false): number {
   const open = text[i]
   if (open === '"' || open === "'") {
     let j = i + 1
@@ -46,8 +48,13 @@ function skipValue(text: string, i: number): number {
     }
     return text.length
   }
+  // Unquoted: up to the next delimiter. Names, notes and auth headers run to
+  // the end of the line ("customer: Bob Smith", "Authorization: Token abc");
+  // a token ends at a space. Over-redacting is safe.
+  const stop = spaces ? /[\n\r,;&}\])"']/ : /[\s,;&}\])"']/
   let j = i
-  while (j < text.length && !/[\s,;&}\])"']/.test(text[j] ?? '')) j++
+  while (j < text.length && !stop.test(text[j] ?? '')) j++
+  while (j > i && /\s/.test(text[j - 1] ?? '')) j--
   return j
 }
 
@@ -73,7 +80,10 @@ export function redactText(input: string): string {
     if (start >= text.length) break
     const rest = text.slice(start, start + REDACTED.length + 2)
     if (rest.startsWith(REDACTED) || rest.startsWith(`"${REDACTED}"`)) continue
-    const end = skipValue(text, start)
+    // Already masked above as "Bearer [redacted]": keep the scheme, it helps support.
+    if (/^(?:Bearer|Basic)\s+\[redacted\]/i.test(text.slice(start, start + 40))) continue
+    const key = m[2] ?? ''
+    const end = skipValue(text, start, CONTENT_KEY.test(key) || /^authorization$/i.test(key))
     if (end === start) continue
     const quoted = text[start] === '"' ? `"${REDACTED}"` : REDACTED
     out += text.slice(last, start) + quoted

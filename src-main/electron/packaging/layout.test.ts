@@ -30,7 +30,6 @@ let work = ''
 let appOutDir = ''
 let archive = ''
 let entries: string[] = []
-let seconds = 0
 
 /** Always a fresh build (about a second): a stale out/ would check yesterday's bundle. */
 function ensureBuildOutput(): void {
@@ -71,7 +70,8 @@ beforeAll(async () => {
       directories: { output: join(work, 'release'), buildResources: 'resources' },
     },
   })
-  seconds = (performance.now() - started) / 1000
+  // Timing is reported, not asserted: machines here are shared and noisy.
+  console.log(`packaged layout check: electron-builder --dir took ${((performance.now() - started) / 1000).toFixed(1)} s`)
   appOutDir = join(work, 'release', 'linux-unpacked')
   archive = join(appOutDir, 'resources', 'app.asar')
   entries = asar.listPackage(archive, { isPack: false }).map((e) => e.replaceAll('\\', '/'))
@@ -82,11 +82,6 @@ afterAll(() => {
 })
 
 describe('packaged layout check (stand-in Electron)', () => {
-  it('packs within a minute', () => {
-    expect(seconds).toBeGreaterThan(0)
-    expect(seconds).toBeLessThan(60)
-  })
-
   it('app.asar holds out/main, out/preload, out/renderer and package.json', () => {
     for (const f of OUT_FILES) expect(entries).toContain(`/${f}`)
     expect(entries.some((e) => e.startsWith('/out/renderer/assets/'))).toBe(true)
