@@ -19,6 +19,7 @@ import { validateOrder } from './orders/validate-order'
 import { OutboxRepo } from './outbox/outbox-repo'
 import { plaintextSecretBox, SettingsRepo } from './settings/settings-repo'
 import { RelayLease } from './sync/lease'
+import { createNodeHttpFetch } from './sync/node-http-fetch'
 import { DEFAULT_TUNING, Relay, type RelayConfig } from './sync/relay'
 import { computeStatus, Throttle } from './sync/status-model'
 import { parseOrThrow } from './validation'
@@ -81,6 +82,8 @@ export function createCore(options: CoreOptions): Core {
   const defaultCurrency = (): string => settings.get('currency') ?? DEFAULT_CURRENCY
 
   let closed = false
+  // Electron passes net.fetch; under plain Node the relay uses node:http.
+  const nodeFetch = createNodeHttpFetch()
   const statusThrottle = new Throttle(100, () => {
     if (!closed) emitter.emit('status', status())
   }, now)
@@ -89,7 +92,7 @@ export function createCore(options: CoreOptions): Core {
     lease: new RelayLease(db, tuning.leaseTtlMs, now),
     config: relayConfig,
     tuning,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch ?? nodeFetch,
     log,
     now,
     random: options.random ?? Math.random,
@@ -279,6 +282,7 @@ export function createCore(options: CoreOptions): Core {
       statusThrottle.cancel()
       clearInterval(pruneTimer)
       emitter.removeAllListeners()
+      nodeFetch.close()
       db.close()
     },
   }

@@ -29,13 +29,14 @@ function databaseAt(n: number): SqliteDatabase {
 }
 
 describe('opening the database', () => {
-  it('creates <dataDir>/outpost.db with WAL, synchronous=FULL, foreign keys and a busy timeout', () => {
+  it('creates <dataDir>/outpost.db with WAL, synchronous=FULL, foreign keys, a busy timeout and an 8 MB cache', () => {
     const db = openDatabase(dir.path)
     expect(db.name).toBe(join(dir.path, DB_FILE_NAME))
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('synchronous', { simple: true })).toBe(2) // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000)
+    expect(db.pragma('cache_size', { simple: true })).toBe(-8000)
     expect(schemaVersion(db)).toBe(LATEST_VERSION)
     db.close()
   })

@@ -124,7 +124,8 @@ function networkOutcome(err: unknown): { kind: 'network'; message: string; timed
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return { kind: 'network', message: 'The server did not answer in time.', timedOut: true }
   }
-  const code = e?.cause?.code
+  // undici puts the system error in `cause`; node:http throws it directly.
+  const code = e?.cause?.code ?? (err as { code?: string })?.code
   const detail = code ?? e?.cause?.message ?? e?.message ?? 'unknown error'
   return { kind: 'network', message: `Could not reach the server (${detail}).`, timedOut: false }
 }

@@ -470,3 +470,20 @@ describe('shutdown and retention', () => {
     ])
   })
 })
+
+describe('with a fetch-based client (as Electron passes net.fetch)', () => {
+  it('delivers, retries a dropped connection and honours a timeout through fetch too', async () => {
+    let n = 0
+    const api = await scripted(async (req) => {
+      n++
+      if (n === 1) return 'drop'
+      if (n === 2) await new Promise((r) => setTimeout(r, 1500))
+      return acceptAll(req)
+    })
+    const core = start(api.url, { fetch: (input, init) => fetch(input, init), relay: { requestTimeoutMs: 400 } })
+    await order(core)
+    await waitFor(() => statuses()[0] === 'sent', 8000)
+    expect(api.requests.length).toBeGreaterThanOrEqual(3)
+    expect(new Set(api.requests.map((r) => r.events[0]!.id)).size).toBe(1)
+  })
+})
