@@ -81,10 +81,13 @@ test.describe('sync status', () => {
     // Retry: back to pending, sent again (the server rejects it again: attempts go up).
     const corp = dead.filter({ hasText: 'REJECT Corp' })
     await corp.getByTestId('retry-event').click()
-    await expect(corp).toContainText('2', { timeout: 5_000 }) // attempts
-    expect(app.query<{ attempts: number }>(`SELECT e.attempts FROM outbox e JOIN orders o ON o.id = e.aggregate_id WHERE o.customer = 'REJECT Corp'`)).toEqual([
-      { attempts: 2 },
-    ])
+    const attempts = () =>
+      app.query<{ attempts: number; status: string }>(
+        `SELECT e.attempts, e.status FROM outbox e JOIN orders o ON o.id = e.aggregate_id WHERE o.customer = 'REJECT Corp'`,
+      )
+    await expect.poll(attempts, { timeout: 5_000 }).toEqual([{ attempts: 2, status: 'dead' }])
+    await expect(page.getByTestId('dead-event').filter({ hasText: 'REJECT Corp' })).toHaveCount(1)
+    await expect(page.getByTestId('attention-badge')).toHaveText('2')
 
     // Discard: confirmation, then the count drops and the order stays, not synced.
     await dead.filter({ hasText: 'REJECT Again' }).getByTestId('discard-event').click()

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { DeadEvent } from '../../../src-preload/contract'
 import { on } from '../api'
+import { formatCount } from '../format/count'
 import { formatMoney } from '../format/money'
 import { formatDateTime } from '../format/time'
 import type { Translate } from '../i18n/translate'
@@ -82,9 +83,9 @@ export function deadEventText(item: DeadEvent, t: Translate, locale: string): st
     [t('detail.customer'), item.customer],
     [t('attention.total'), formatMoney(item.totalMinor, item.currency, locale)],
     [t('attention.reason'), item.reason ?? t('attention.noReason')],
-    [t('attention.attempts'), String(item.attempts)],
+    [t('attention.attempts'), formatCount(item.attempts, locale)],
     [t('attention.lastStatus'), item.lastHttpStatus === null ? '—' : String(item.lastHttpStatus)],
-    [t('attention.when'), item.failedAt ?? '—'],
+    [t('attention.when'), item.failedAt ? formatDateTime(item.failedAt, locale) : '—'],
     [t('attention.orderId'), item.orderId],
     [t('attention.eventId'), item.eventId],
     [t('attention.lastResponse'), item.lastResponse ?? '—'],
@@ -176,7 +177,7 @@ function DeadEventCard({ item, onDiscard }: { item: DeadEvent; onDiscard: () => 
           {item.reason ?? t('attention.noReason')}
         </dd>
         <dt>{t('attention.attempts')}</dt>
-        <dd>{item.attempts}</dd>
+        <dd>{formatCount(item.attempts, locale)}</dd>
         <dt>{t('attention.lastStatus')}</dt>
         <dd>{item.lastHttpStatus ?? '—'}</dd>
         <dt>{t('attention.when')}</dt>

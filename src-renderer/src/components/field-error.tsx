@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react'
 import type { FieldError } from '../../../src-preload/contract'
 import { errorMessage } from '../i18n/error-message'
+import { translateMessage } from '../i18n/translate'
 import { useT } from '../i18n/use-t'
 import { Icon } from './icons'
 
@@ -19,8 +20,7 @@ export function FieldErrorText(props: {
   const { error, domId, fieldLabel } = props
   const t = useT()
   if (!error) return null
-  const msg = errorMessage(error, error.field)
-  const text = t(msg.key, msg.params)
+  const text = translateMessage(t, errorMessage(error, error.field))
   return (
     <p id={errorIdFor(domId)} className="field-error" data-testid="field-error" data-field={error.field}>
       <Icon name="warning" />

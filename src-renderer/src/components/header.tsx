@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react'
-import { useT } from '../i18n/use-t'
+import { formatCount } from '../format/count'
+import { useLocale, useT } from '../i18n/use-t'
 import { useStatus } from '../stores/status-store'
 import { useUi, type MainView } from '../stores/ui-store'
 import { SyncIndicator } from './sync-indicator'
@@ -7,6 +8,7 @@ import { SyncNowButton } from './sync-now-button'
 
 export function Header(): ReactElement {
   const t = useT()
+  const locale = useLocale()
   const view = useUi((s) => s.view)
   const navigate = useUi((s) => s.navigate)
   const dead = useStatus((s) => s.status?.counts.dead ?? 0)
@@ -39,7 +41,7 @@ export function Header(): ReactElement {
           t('nav.attention'),
           dead > 0 ? (
             <span className="count-badge" data-testid="attention-badge" title={t('nav.attentionBadge', { count: dead })}>
-              {dead}
+              {formatCount(dead, locale)}
             </span>
           ) : null,
         )}

@@ -1,16 +1,15 @@
-import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react'
-import type { AppError, OrderDetail, OutboxEventView } from '../../../src-preload/contract'
-import { call, on } from '../api'
+import { useEffect, useRef, type ReactElement } from 'react'
+import type { DeliveryAttempt, OutboxEventView } from '../../../src-preload/contract'
+import { formatCount } from '../format/count'
 import { formatMoney } from '../format/money'
 import { formatDateTime } from '../format/time'
 import { errorMessage } from '../i18n/error-message'
-import type { MessageKey } from '../i18n/translate'
+import { translateMessage, type MessageKey, type Translate } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'
 import { useEscape } from '../hooks/use-escape'
 import { useFocusOnMount } from '../hooks/use-focus-on-mount'
-import { useStatus } from '../stores/status-store'
+import { useOrderDetail } from '../stores/order-detail-store'
 import { useUi } from '../stores/ui-store'
-import { throttle } from '../util/throttle'
 import { SyncBadge } from './sync-badge'
 
 const outcomeKeys: Record<string, MessageKey> = {
@@ -21,42 +20,30 @@ const outcomeKeys: Record<string, MessageKey> = {
   paused: 'outcome.paused',
 }
 
+/** An attempt's outcome in words; one main does not know yet is "Other" (the raw value stays in the tooltip). */
+export function outcomeText(outcome: DeliveryAttempt['outcome'], t: Translate): string {
+  const key = outcomeKeys[outcome]
+  return key ? t(key) : t('outcome.other')
+}
+
 export function OrderDetailView({ orderId }: { orderId: string }): ReactElement {
   const t = useT()
   const locale = useLocale()
   const back = useUi((s) => s.back)
-  const [order, setOrder] = useState<OrderDetail | null>(null)
-  const [error, setError] = useState<AppError | null>(null)
+  // Only what belongs to this order: the store may still hold the previous one for a render.
+  const current = useOrderDetail((s) => s.orderId === orderId)
+  const order = useOrderDetail((s) => s.order)
+  const error = useOrderDetail((s) => s.error)
   const headingRef = useRef<HTMLHeadingElement>(null)
   useFocusOnMount(headingRef)
   useEscape(back)
 
-  const load = useCallback(async () => {
-    const r = await call('getOrder', { id: orderId })
-    if (r.ok) {
-      setOrder(r.value)
-      setError(null)
-    } else setError(r.error)
-  }, [orderId])
+  // Live: its sync state changes (ordersChanged) and retries add attempts (status counts).
+  useEffect(() => useOrderDetail.getState().watch(orderId), [orderId])
 
-  // Live: its sync state changes (ordersChanged) and retries add attempts (status).
-  useEffect(() => {
-    void load()
-    const reload = throttle(() => void load(), 1000)
-    const offChanged = on('ordersChanged', (c) => {
-      if (c.orderIds.includes(orderId)) reload()
-    })
-    const offStatus = useStatus.subscribe((s, prev) => {
-      if (s.status?.counts !== prev.status?.counts) reload()
-    })
-    return () => {
-      offChanged()
-      offStatus()
-      reload.cancel()
-    }
-  }, [orderId, load])
-
-  const money = (minor: number) => (order ? formatMoney(minor, order.currency, locale) : '')
+  const shown = current && order?.id === orderId ? order : null
+  const shownError = current ? error : null
+  const money = (minor: number) => (shown ? formatMoney(minor, shown.currency, locale) : '')
 
   return (
     <section className="panel detail-view" data-testid="order-detail" aria-labelledby="order-detail-title">
@@ -65,37 +52,34 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
           <span aria-hidden="true">←</span> {t('detail.back')}
         </button>
         <h1 id="order-detail-title" ref={headingRef} tabIndex={-1}>
-          {order ? order.customer : t('detail.title')}
+          {shown ? shown.customer : t('detail.title')}
         </h1>
       </div>
 
-      {error ? (
+      {shownError ? (
         <p className="error-text" role="alert">
-          {(() => {
-            const m = errorMessage(error)
-            return t(m.key, m.params)
-          })()}
+          {translateMessage(t, errorMessage(shownError))}
         </p>
       ) : null}
-      {!order && !error ? <p className="muted">{t('detail.loading')}</p> : null}
+      {!shown && !shownError ? <p className="muted">{t('detail.loading')}</p> : null}
 
-      {order ? (
+      {shown ? (
         <>
           <dl className="details summary">
             <dt>{t('detail.customer')}</dt>
-            <dd data-testid="detail-customer">{order.customer}</dd>
+            <dd data-testid="detail-customer">{shown.customer}</dd>
             <dt>{t('detail.total')}</dt>
-            <dd data-testid="detail-total">{money(order.totalMinor)}</dd>
+            <dd data-testid="detail-total">{money(shown.totalMinor)}</dd>
             <dt>{t('detail.created')}</dt>
             <dd>
-              <time dateTime={order.createdAt}>{formatDateTime(order.createdAt, locale)}</time>
+              <time dateTime={shown.createdAt}>{formatDateTime(shown.createdAt, locale)}</time>
             </dd>
             <dt>{t('detail.syncState')}</dt>
-            <dd data-testid="detail-sync-state" data-sync-state={order.syncState}>
-              <SyncBadge order={order} />
+            <dd data-testid="detail-sync-state" data-sync-state={shown.syncState}>
+              <SyncBadge order={shown} />
             </dd>
             <dt>{t('detail.id')}</dt>
-            <dd className="mono">{order.id}</dd>
+            <dd className="mono">{shown.id}</dd>
           </dl>
 
           <h2>{t('detail.items')}</h2>
@@ -115,10 +99,10 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
               </tr>
             </thead>
             <tbody>
-              {order.items.map((item, i) => (
+              {shown.items.map((item, i) => (
                 <tr key={i} data-testid="detail-item">
                   <td>{item.name}</td>
-                  <td className="num">{new Intl.NumberFormat(locale).format(item.quantity)}</td>
+                  <td className="num">{formatCount(item.quantity, locale)}</td>
                   <td className="num">{money(item.unitPriceMinor)}</td>
                   <td className="num">{money(item.lineTotalMinor)}</td>
                 </tr>
@@ -129,17 +113,17 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
                 <th scope="row" colSpan={3}>
                   {t('detail.total')}
                 </th>
-                <td className="num strong">{money(order.totalMinor)}</td>
+                <td className="num strong">{money(shown.totalMinor)}</td>
               </tr>
             </tfoot>
           </table>
 
           <h2>{t('detail.note')}</h2>
-          <p className={order.note ? 'note' : 'muted'}>{order.note ?? t('detail.noNote')}</p>
+          <p className={shown.note ? 'note' : 'muted'}>{shown.note ?? t('detail.noNote')}</p>
 
           <h2>{t('detail.history')}</h2>
-          {order.events.length === 0 ? <p className="muted">{t('detail.noHistory')}</p> : null}
-          {order.events.map((ev) => (
+          {shown.events.length === 0 ? <p className="muted">{t('detail.noHistory')}</p> : null}
+          {shown.events.map((ev) => (
             <OutboxEventCard key={ev.id} event={ev} />
           ))}
         </>
@@ -160,7 +144,7 @@ function OutboxEventCard({ event }: { event: OutboxEventView }): ReactElement {
         <dt>{t('detail.eventCreated')}</dt>
         <dd>{when(event.createdAt)}</dd>
         <dt>{t('detail.attempts')}</dt>
-        <dd>{event.attempts}</dd>
+        <dd>{formatCount(event.attempts, locale)}</dd>
         <dt>{t('detail.nextAttempt')}</dt>
         <dd>{when(event.nextAttemptAt)}</dd>
         <dt>{t('detail.lastError')}</dt>
@@ -190,17 +174,14 @@ function OutboxEventCard({ event }: { event: OutboxEventView }): ReactElement {
             </tr>
           </thead>
           <tbody>
-            {event.history.map((a, i) => {
-              const key = outcomeKeys[a.outcome]
-              return (
-                <tr key={i} data-testid="delivery-attempt">
-                  <td>{when(a.at)}</td>
-                  <td>{a.httpStatus ?? '—'}</td>
-                  <td>{key ? t(key) : a.outcome}</td>
-                  <td className={a.error ? 'error-text' : undefined}>{a.error ?? '—'}</td>
-                </tr>
-              )
-            })}
+            {event.history.map((a, i) => (
+              <tr key={i} data-testid="delivery-attempt" data-outcome={a.outcome}>
+                <td>{when(a.at)}</td>
+                <td>{a.httpStatus ?? '—'}</td>
+                <td title={a.outcome in outcomeKeys ? undefined : a.outcome}>{outcomeText(a.outcome, t)}</td>
+                <td className={a.error ? 'error-text' : undefined}>{a.error ?? '—'}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}

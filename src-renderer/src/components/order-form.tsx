@@ -1,12 +1,10 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement } from 'react'
 import type { FieldError } from '../../../src-preload/contract'
-import { call } from '../api'
 import { formatMoney } from '../format/money'
 import { useLocale, useT } from '../i18n/use-t'
-import { emptyDraft, emptyLine, previewTotalMinor, toCreateOrderInput, type LineDraft, type OrderDraft } from '../orders/order-draft'
+import { emptyDraft, emptyLine, normalizeCurrency, previewTotalMinor, type LineDraft, type OrderDraft } from '../orders/order-draft'
 import { useOrders } from '../stores/orders-store'
 import { useSettings } from '../stores/settings-store'
-import { useUi } from '../stores/ui-store'
 import { CurrencyOptions } from './currency-options'
 import { FieldErrorText, indexFieldErrors, invalidProps } from './field-error'
 import { Icon } from './icons'
@@ -50,7 +48,7 @@ export function OrderForm(): ReactElement {
     if (byField.has(field)) setErrors((es) => es.filter((e) => e.field !== field))
   }
 
-  const currency = draft.currency.trim().toUpperCase() || defaultCurrency || ''
+  const currency = normalizeCurrency(draft.currency) || defaultCurrency || ''
   const totalMinor = previewTotalMinor({ currency, items: draft.items })
   const totalText = totalMinor === null || currency === '' ? '—' : formatMoney(totalMinor, currency, locale)
 
@@ -79,14 +77,12 @@ export function OrderForm(): ReactElement {
     if (saving) return
     setSaving(true)
     const sent = draft
-    const r = await call('createOrder', toCreateOrderInput(sent))
+    // The store saves, shows the order at the top and toasts; the form shows field errors.
+    const r = await useOrders.getState().create(sent)
     setSaving(false)
-    const ui = useUi.getState()
     if (r.ok) {
-      setDraft(emptyDraft(sent.currency.trim().toUpperCase() || defaultCurrency || ''))
+      setDraft(emptyDraft(normalizeCurrency(sent.currency) || defaultCurrency || ''))
       setErrors([])
-      useOrders.getState().insertCreated(r.value)
-      ui.toast({ key: 'form.saved' }, 'success')
       focusLater('[data-testid="order-customer"]')
       return
     }
@@ -94,9 +90,7 @@ export function OrderForm(): ReactElement {
       setErrors(r.error.fields)
       // The first invalid field in reading order, once the errors are rendered.
       focusLater('[aria-invalid="true"]')
-      return
     }
-    ui.toastError(r.error)
   }
 
   const onSubmit = (e: FormEvent) => {

@@ -1,7 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useCallback, useEffect, useRef, type KeyboardEvent, type ReactElement } from 'react'
+import { memo, useCallback, useEffect, useRef, useState, type FocusEvent, type KeyboardEvent, type ReactElement } from 'react'
 import { formatMoney } from '../format/money'
 import { formatDateTime, formatWhen } from '../format/time'
+import { errorMessage } from '../i18n/error-message'
+import { translateMessage } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'
 import { rowAt, useOrders } from '../stores/orders-store'
 import { useUi } from '../stores/ui-store'
@@ -13,11 +15,19 @@ const ROW_HEIGHT = 48
  * Newest first, virtualized: only the rows in view (plus a few) exist in the
  * DOM, and the store fetches the pages they fall in, so 100,000 orders
  * scroll like 100.
+ *
+ * Keyboard: the list is one Tab stop (a roving tabindex: the row last
+ * focused, or the first one in view); arrows, Page Up/Down, Home and End move
+ * between rows, Enter opens one. Each item carries its position in the whole
+ * list (aria-posinset/-setsize), since most rows are not in the DOM.
  */
 export function OrderList(): ReactElement {
   const t = useT()
   const total = useOrders((s) => s.total)
+  const loadError = useOrders((s) => s.loadError)
+  const retry = useOrders((s) => s.retry)
   const setVisibleRange = useOrders((s) => s.setVisibleRange)
+  const [active, setActive] = useState(0)
   const scrollRef = useRef<HTMLDivElement>(null)
   const count = total ?? 0
 
@@ -34,6 +44,14 @@ export function OrderList(): ReactElement {
   useEffect(() => {
     setVisibleRange(first, last)
   }, [first, last, setVisibleRange])
+
+  // The Tab stop: the active row if it is rendered, else the first rendered one, so Tab never skips the list.
+  const tabStop = items.some((vi) => vi.index === active) ? active : (items[0]?.index ?? -1)
+
+  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const index = Number((e.target as HTMLElement).dataset.index)
+    if (!Number.isNaN(index)) setActive(index)
+  }
 
   // Arrow keys move between rows; the target may need scrolling into the DOM first.
   const focusRow = useCallback(
@@ -74,9 +92,19 @@ export function OrderList(): ReactElement {
       <div className="list-head">
         <h2 id="order-list-title">{t('list.title')}</h2>
         <span className="muted" data-testid="order-count">
-          {total === null ? t('app.loading') : t('list.count', { count: total })}
+          {total !== null ? t('list.count', { count: total }) : loadError ? null : t('app.loading')}
         </span>
       </div>
+      {loadError ? (
+        <div className="list-error" data-testid="order-list-error" role="alert">
+          <p className="error-text">
+            {t('list.loadFailed')} {translateMessage(t, errorMessage(loadError))}
+          </p>
+          <button type="button" className="secondary" data-testid="order-list-retry" onClick={retry}>
+            {t('list.retry')}
+          </button>
+        </div>
+      ) : null}
       <div
         ref={scrollRef}
         className="order-list"
@@ -84,6 +112,7 @@ export function OrderList(): ReactElement {
         role="region"
         aria-label={t('list.label')}
         onKeyDown={onKeyDown}
+        onFocus={onFocus}
       >
         {total === 0 ? <p className="empty">{t('list.empty')}</p> : null}
         <div role="list" className="order-list-inner" style={{ height: virtualizer.getTotalSize() }}>
@@ -91,10 +120,12 @@ export function OrderList(): ReactElement {
             <div
               key={vi.key}
               role="listitem"
+              aria-setsize={count}
+              aria-posinset={vi.index + 1}
               className="order-slot"
               style={{ height: vi.size, transform: `translateY(${vi.start}px)` }}
             >
-              <OrderRow index={vi.index} />
+              <OrderRow index={vi.index} tabbable={vi.index === tabStop} />
             </div>
           ))}
         </div>
@@ -107,7 +138,7 @@ export function OrderList(): ReactElement {
  * One row. Loaded or not, it is the same <button>, so a row focused while
  * its page loads keeps focus when the data arrives.
  */
-const OrderRow = memo(function OrderRow({ index }: { index: number }): ReactElement {
+const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; tabbable: boolean }): ReactElement {
   const t = useT()
   const locale = useLocale()
   const order = useOrders((s) => rowAt(s.pages, index))
@@ -115,7 +146,7 @@ const OrderRow = memo(function OrderRow({ index }: { index: number }): ReactElem
 
   if (!order) {
     return (
-      <button type="button" className="order-row placeholder" data-index={index} aria-busy="true" tabIndex={0}>
+      <button type="button" className="order-row placeholder" data-index={index} aria-busy="true" tabIndex={tabbable ? 0 : -1}>
         <span className="skeleton" />
         <span className="visually-hidden">{t('list.loadingRow')}</span>
       </button>
@@ -129,6 +160,7 @@ const OrderRow = memo(function OrderRow({ index }: { index: number }): ReactElem
       data-index={index}
       data-order-id={order.id}
       data-sync-state={order.syncState}
+      tabIndex={tabbable ? 0 : -1}
       onClick={() => openOrder(order.id)}
     >
       <span className="row-customer">{order.customer}</span>

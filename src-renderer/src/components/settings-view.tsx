@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactElement
 import type { FieldError, Language, Settings, UpdateSettingsInput } from '../../../src-preload/contract'
 import { useFocusOnMount } from '../hooks/use-focus-on-mount'
 import { useT } from '../i18n/use-t'
+import { normalizeCurrency } from '../orders/order-draft'
 import { useSettings } from '../stores/settings-store'
 import { useUi } from '../stores/ui-store'
 import { CurrencyOptions } from './currency-options'
@@ -45,6 +46,8 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
   const [saving, setSaving] = useState(false)
   const [focusTick, setFocusTick] = useState(0)
   const formRef = useRef<HTMLFormElement>(null)
+  // The newest instant change per control: only its answer may move the control back.
+  const instantSeq = useRef({ paused: 0, language: 0 })
   const byField = useMemo(() => indexFieldErrors(errors), [errors])
   const shown = new Set(['apiUrl', 'apiToken', 'paused', 'language', 'currency'])
   const otherErrors = [...byField.values()].filter((e) => !shown.has(e.field))
@@ -68,29 +71,47 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
     return false
   }
 
+  /**
+   * Pause and language apply at once. When the newest change to a control is
+   * answered, the control shows what the store holds: the saved value, or,
+   * if saving failed, whatever main last confirmed (not a value captured
+   * when the change was made, which a later change may have outdated).
+   */
+  function applyNow<K extends 'paused' | 'language'>(field: K, value: Settings[K], setLocal: (v: Settings[K]) => void): void {
+    const mine = ++instantSeq.current[field]
+    setLocal(value)
+    void send({ [field]: value }, null).then(() => {
+      if (mine !== instantSeq.current[field]) return // a newer change is on its way
+      const current = useSettings.getState().settings
+      if (current) setLocal(current[field])
+    })
+  }
+
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault()
     if (saving) return
     setSaving(true)
     // Only what changed: re-sending an address that came from --api-url would
     // quietly store it. Pause and language were applied when they changed.
+    // Compared with what main last confirmed, not with this render's props.
+    const saved = useSettings.getState().settings ?? settings
     const input: UpdateSettingsInput = {}
     const url = apiUrl.trim() === '' ? null : apiUrl.trim()
-    if (url !== settings.apiUrl) input.apiUrl = url
-    const code = currency.trim().toUpperCase()
-    if (code !== settings.currency) input.currency = code
-    if (paused !== settings.paused) input.paused = paused
-    if (language !== settings.language) input.language = language
+    if (url !== saved.apiUrl) input.apiUrl = url
+    const code = normalizeCurrency(currency)
+    if (code !== saved.currency) input.currency = code
+    if (paused !== saved.paused) input.paused = paused
+    if (language !== saved.language) input.language = language
     // Empty means "keep the saved token": the token is never sent back to fill the field.
     if (token !== '') input.apiToken = token
     const ok = await send(input, 'settings.saved')
     setSaving(false)
     if (ok) {
       setToken('')
-      const saved = useSettings.getState().settings
-      if (saved) {
-        setApiUrl(saved.apiUrl ?? '')
-        setCurrency(saved.currency)
+      const now = useSettings.getState().settings
+      if (now) {
+        setApiUrl(now.apiUrl ?? '')
+        setCurrency(now.currency)
       }
     }
   }
@@ -180,13 +201,7 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
             data-testid="settings-paused"
             type="checkbox"
             checked={paused}
-            onChange={(e) => {
-              const next = e.target.checked
-              setPaused(next)
-              void send({ paused: next }, null).then((ok) => {
-                if (!ok) setPaused(!next)
-              })
-            }}
+            onChange={(e) => applyNow('paused', e.target.checked, setPaused)}
           />
           <label htmlFor={domId('paused')}>{t('settings.paused')}</label>
           <p className="hint" id="settings-paused-hint">
@@ -207,11 +222,7 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
             onChange={(e) => {
               const value = e.target.value
               const next: Language | null = value === 'en' || value === 'zh-TW' ? value : null
-              const before = language
-              setLanguage(next)
-              void send({ language: next }, null).then((ok) => {
-                if (!ok) setLanguage(before)
-              })
+              applyNow('language', next, setLanguage)
             }}
           >
             <option value="">{t('settings.languageSystem')}</option>

@@ -1,9 +1,11 @@
 import { useEffect, useRef, type KeyboardEvent, type ReactElement, type ReactNode } from 'react'
 import type { SyncStatus } from '../../../src-preload/contract'
+import { formatCount } from '../format/count'
 import { formatAgo, formatDuration, msUntil } from '../format/duration'
 import { formatDateTime } from '../format/time'
-import type { MessageKey } from '../i18n/translate'
+import { translateMessage, type MessageKey } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'
+import { syncErrorMessage, syncErrorShowsStatus } from '../sync/sync-error'
 
 const apiKeys: Record<SyncStatus['api'], MessageKey> = {
   reachable: 'api.reachable',
@@ -84,13 +86,20 @@ export function SyncDetails(props: {
         <dd data-testid="sync-last-error">
           {err ? (
             <>
-              <span className="error-text">{err.message}</span>
-              {err.httpStatus !== null ? (
+              <span className="error-text" data-testid="sync-last-error-text" data-code={err.code}>
+                {translateMessage(t, syncErrorMessage(err))}
+              </span>
+              {err.httpStatus !== null && !syncErrorShowsStatus(err) ? (
                 <span className="muted">
                   {' '}
                   · {t('details.httpStatus')} {err.httpStatus}
                 </span>
               ) : null}
+              <br />
+              {/* The server's (or the network's) own words, for whoever has to fix it. */}
+              <span className="muted error-detail" data-testid="sync-last-error-detail">
+                {err.message}
+              </span>
               <br />
               <span className="muted">{when(err.at, 'details.none')}</span>
             </>
@@ -108,19 +117,19 @@ export function SyncDetails(props: {
       <dl className="details counts">
         <div>
           <dt>{t('details.pending')}</dt>
-          <dd>{status.counts.pending}</dd>
+          <dd>{formatCount(status.counts.pending, locale)}</dd>
         </div>
         <div>
           <dt>{t('details.sending')}</dt>
-          <dd>{status.counts.sending}</dd>
+          <dd>{formatCount(status.counts.sending, locale)}</dd>
         </div>
         <div>
           <dt>{t('details.dead')}</dt>
-          <dd>{status.counts.dead}</dd>
+          <dd>{formatCount(status.counts.dead, locale)}</dd>
         </div>
         <div>
           <dt>{t('details.sentToday')}</dt>
-          <dd>{status.counts.sentToday}</dd>
+          <dd>{formatCount(status.counts.sentToday, locale)}</dd>
         </div>
       </dl>
     </div>

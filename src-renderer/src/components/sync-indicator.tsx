@@ -2,14 +2,20 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type Reac
 import { useNow } from '../hooks/use-now'
 import { useT } from '../i18n/use-t'
 import { useStatus } from '../stores/status-store'
-import { connectivityAttr, statusLabel } from '../sync/status-label'
+import { connectivityAttr, statusLabel, syncKindText } from '../sync/status-label'
 import { Icon, syncKindIcon } from './icons'
 import { SyncDetails } from './sync-details'
 
 /**
- * The header's one-line sync state. The outer element is the live region
- * (announced politely when the wording changes); the button inside opens the
- * details. Icon, text and colour all change with the state.
+ * The header's one-line sync state. The outer element is the live region;
+ * the button inside opens the details. Icon, text and colour all change with
+ * the state.
+ *
+ * What is announced is a visually hidden, kind-level text ("Offline"), which
+ * is also the button's name: it changes only when the state does. The visible
+ * line, with its counts and countdown, is hidden from assistive technology
+ * (it would re-announce every tick); its steady form (counts, no countdown)
+ * is the button's description, read on focus.
  */
 export function SyncIndicator(): ReactElement {
   const t = useT()
@@ -22,6 +28,8 @@ export function SyncIndicator(): ReactElement {
   const buttonRef = useRef<HTMLButtonElement>(null)
 
   const label = status ? statusLabel(status, now, t) : null
+  const steady = status ? statusLabel(status, now, t, { steady: true }) : null
+  const announced = syncKindText(label?.kind ?? null, t)
   const close = useCallback((returnFocus: boolean) => {
     setOpen(false)
     if (returnFocus) buttonRef.current?.focus()
@@ -67,13 +75,23 @@ export function SyncIndicator(): ReactElement {
           aria-expanded={open}
           aria-haspopup="dialog"
           aria-controls={open ? 'sync-details' : undefined}
+          aria-describedby={steady ? 'sync-indicator-summary' : undefined}
           onClick={() => setOpen((o) => !o)}
           disabled={!status}
         >
           {label ? <Icon name={syncKindIcon[label.kind]} className={label.kind === 'syncing' ? 'spin' : undefined} /> : null}
-          <span className="sync-text">{label ? label.text : t('sync.loading')}</span>
+          <span className="visually-hidden" data-testid="sync-announcement">
+            {announced}
+          </span>
+          <span className="sync-text" aria-hidden="true">
+            {label ? label.text : t('sync.loading')}
+          </span>
         </button>
       </div>
+      {/* Outside the live region: a description that changes is not announced. */}
+      <span id="sync-indicator-summary" hidden>
+        {steady?.text}
+      </span>
       {open && status ? <SyncDetails status={status} now={now} onClose={close} /> : null}
     </div>
   )

@@ -28,6 +28,17 @@ export const en = {
   'sync.waiting': '{count} waiting',
   'sync.loading': 'Checking sync…',
 
+  // What the indicator announces: one text per state, so counts and countdowns do not re-announce.
+  'syncKind.notConfigured': 'Sync not set up',
+  'syncKind.paused': 'Sync paused',
+  'syncKind.unauthorized': 'Sign-in required',
+  'syncKind.offline': 'Offline',
+  'syncKind.syncing': 'Syncing…',
+  'syncKind.unreachable': 'Server unreachable',
+  'syncKind.attention': 'Some orders need attention',
+  'syncKind.synced': 'All synced',
+  'syncKind.waiting': 'Orders waiting to sync',
+
   'details.title': 'Sync details',
   'details.close': 'Close',
   'details.connection': 'Connection',
@@ -44,6 +55,19 @@ export const en = {
   'details.sentToday': 'Sent today',
   'details.none': 'None',
   'details.never': 'Never',
+
+  // Why the last delivery failed (SyncStatus.lastError.code); the server's own message is shown below it.
+  'syncError.network': 'Could not reach the server',
+  'syncError.timeout': 'The server took too long to answer',
+  'syncError.health_failed': 'The server is not ready (HTTP {status})',
+  'syncError.server_error': 'The server had a problem (HTTP {status})',
+  'syncError.rate_limited': 'The server asked to slow down; orders will be sent again shortly',
+  'syncError.unauthorized': 'The server did not accept the API token',
+  'syncError.rejected': 'The server refused an order',
+  'syncError.missing_result': 'The server did not confirm every order; they will be sent again',
+  'syncError.bad_response': 'The server’s answer could not be understood',
+  'syncError.too_large': 'An order was too large for the server',
+  'syncError.internal': 'Something went wrong while syncing',
 
   'connectivity.online': 'Online',
   'connectivity.offline': 'Offline',
@@ -99,6 +123,8 @@ export const en = {
   'list.label': 'Orders, newest first',
   'list.empty': 'No orders yet. Saved orders appear here, newest first.',
   'list.loadingRow': 'Loading…',
+  'list.loadFailed': 'The orders could not be loaded.',
+  'list.retry': 'Try again',
 
   'row.waiting': 'Waiting',
   'row.synced': 'Synced {time}',
@@ -145,6 +171,7 @@ export const en = {
   'outcome.rejected': 'Rejected',
   'outcome.retry': 'Will retry',
   'outcome.paused': 'Paused',
+  'outcome.other': 'Other',
 
   'attention.title': 'Needs attention',
   'attention.intro': 'The server refused these orders. Retry once the cause is fixed, or discard to keep the order only on this device.',

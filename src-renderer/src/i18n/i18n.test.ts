@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { errorCodes } from '../../../src-preload/contract'
+import { errorCodes, SyncErrorCode } from '../../../src-preload/contract'
+import { syncErrorMessage, syncErrorShowsStatus } from '../sync/sync-error'
 import { en } from './en'
 import { errorMessage } from './error-message'
-import { dictionaries, interpolate, localeFor, makeTranslate, placeholdersOf, resolveLanguage } from './translate'
+import { dictionaries, interpolate, localeFor, makeTranslate, placeholdersOf, resolveLanguage, translateMessage } from './translate'
 import { zhTW } from './zh-TW'
 
 const languages = Object.entries(dictionaries)
@@ -30,6 +31,11 @@ describe('message dictionaries', () => {
 
   it.each(languages)('%s has a message for every error code in the contract', (_lang, dict) => {
     const missing = errorCodes.filter((code) => !(`errors.${code}` in dict))
+    expect(missing).toEqual([])
+  })
+
+  it.each(languages)('%s has a message for every sync error code in the contract', (_lang, dict) => {
+    const missing = SyncErrorCode.options.filter((code) => !(`syncError.${code}` in dict))
     expect(missing).toEqual([])
   })
 
@@ -90,6 +96,25 @@ describe('errorMessage()', () => {
       for (const code of errorCodes) {
         const m = errorMessage({ code, params: { min: 1, max: 2, currency: 'USD' } })
         expect(tr(m.key, m.params)).not.toMatch(/\{\w+\}/)
+      }
+    }
+  })
+})
+
+describe('syncErrorMessage()', () => {
+  const t = makeTranslate('en', 'en-US')
+  it('names the HTTP status when the text has room for it', () => {
+    const e = { code: 'server_error', httpStatus: 503 } as const
+    expect(translateMessage(t, syncErrorMessage(e))).toBe('The server had a problem (HTTP 503)')
+    expect(syncErrorShowsStatus(e)).toBe(true)
+    expect(syncErrorShowsStatus({ code: 'rejected', httpStatus: 422 })).toBe(false)
+  })
+  it('renders every code in both languages without a stray placeholder', () => {
+    for (const [lang] of languages) {
+      const tr = makeTranslate(lang as 'en' | 'zh-TW', lang)
+      for (const code of SyncErrorCode.options) {
+        expect(translateMessage(tr, syncErrorMessage({ code, httpStatus: 500 }))).not.toMatch(/\{\w+\}/)
+        expect(translateMessage(tr, syncErrorMessage({ code, httpStatus: null }))).not.toMatch(/\{\w+\}/)
       }
     }
   })

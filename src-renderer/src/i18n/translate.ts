@@ -17,6 +17,11 @@ export const dictionaries: Readonly<Record<Language, Readonly<Record<MessageKey,
   'zh-TW': zhTW,
 }
 
+/** Renders a message kept untranslated (a toast, an error from main). */
+export function translateMessage(t: Translate, message: Translatable): string {
+  return t(message.key, message.params)
+}
+
 const PLACEHOLDER = /\{(\w+)\}/g
 
 /** The {placeholder} names a template uses, for the completeness test and for error params. */

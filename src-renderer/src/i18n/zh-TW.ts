@@ -26,6 +26,16 @@ export const zhTW: Record<MessageKey, string> = {
   'sync.waiting': '{count} 筆待傳送',
   'sync.loading': '正在檢查同步狀態…',
 
+  'syncKind.notConfigured': '尚未設定同步',
+  'syncKind.paused': '同步已暫停',
+  'syncKind.unauthorized': '需要登入',
+  'syncKind.offline': '離線',
+  'syncKind.syncing': '同步中…',
+  'syncKind.unreachable': '無法連線到伺服器',
+  'syncKind.attention': '有訂單需要處理',
+  'syncKind.synced': '全部已同步',
+  'syncKind.waiting': '有訂單等待同步',
+
   'details.title': '同步詳細資料',
   'details.close': '關閉',
   'details.connection': '網路連線',
@@ -42,6 +52,18 @@ export const zhTW: Record<MessageKey, string> = {
   'details.sentToday': '今日已傳送',
   'details.none': '無',
   'details.never': '從未',
+
+  'syncError.network': '無法連線到伺服器',
+  'syncError.timeout': '伺服器回應逾時',
+  'syncError.health_failed': '伺服器尚未就緒(HTTP {status})',
+  'syncError.server_error': '伺服器發生問題(HTTP {status})',
+  'syncError.rate_limited': '伺服器要求放慢速度,訂單稍後會再傳送',
+  'syncError.unauthorized': '伺服器不接受 API 權杖',
+  'syncError.rejected': '伺服器拒絕了一筆訂單',
+  'syncError.missing_result': '伺服器未確認所有訂單,將會重新傳送',
+  'syncError.bad_response': '無法解讀伺服器的回應',
+  'syncError.too_large': '訂單太大,伺服器無法接受',
+  'syncError.internal': '同步時發生問題',
 
   'connectivity.online': '已連線',
   'connectivity.offline': '離線',
@@ -97,6 +119,8 @@ export const zhTW: Record<MessageKey, string> = {
   'list.label': '訂單,由新到舊',
   'list.empty': '還沒有訂單。儲存的訂單會顯示在這裡,最新的在最上面。',
   'list.loadingRow': '載入中…',
+  'list.loadFailed': '無法載入訂單。',
+  'list.retry': '再試一次',
 
   'row.waiting': '待傳送',
   'row.synced': '已同步 {time}',
@@ -143,6 +167,7 @@ export const zhTW: Record<MessageKey, string> = {
   'outcome.rejected': '遭拒絕',
   'outcome.retry': '將重試',
   'outcome.paused': '已暫停',
+  'outcome.other': '其他',
 
   'attention.title': '需要處理',
   'attention.intro': '伺服器拒絕了這些訂單。排除原因後可以重試,或選擇捨棄,讓訂單只保留在這台裝置上。',

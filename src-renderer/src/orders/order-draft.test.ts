@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { emptyDraft, previewTotalMinor, toCreateOrderInput, type OrderDraft } from './order-draft'
+import { emptyDraft, normalizeCurrency, previewTotalMinor, toCreateOrderInput, type OrderDraft } from './order-draft'
 
 const line = (name: string, quantity: string, unitPrice: string, key = 1) => ({ key, name, quantity, unitPrice })
 
@@ -41,5 +41,12 @@ describe('toCreateOrderInput', () => {
   })
   it('starts with one line item', () => {
     expect(emptyDraft('USD').items).toHaveLength(1)
+  })
+})
+
+describe('normalizeCurrency', () => {
+  it('trims and upper-cases; empty stays empty', () => {
+    expect(normalizeCurrency(' twd ')).toBe('TWD')
+    expect(normalizeCurrency('   ')).toBe('')
   })
 })

@@ -16,6 +16,11 @@ export interface OrderDraft {
   items: LineDraft[]
 }
 
+/** A currency code as typed ("usd ") in the form main expects ("USD"); empty stays empty. */
+export function normalizeCurrency(code: string): string {
+  return code.trim().toUpperCase()
+}
+
 let nextKey = 1
 export function emptyLine(): LineDraft {
   return { key: nextKey++, name: '', quantity: '1', unitPrice: '' }
@@ -36,7 +41,7 @@ export function toCreateOrderInput(draft: OrderDraft): CreateOrderInput {
     items: draft.items.map((i) => ({ name: i.name, quantity: i.quantity, unitPrice: i.unitPrice })),
   }
   // An emptied currency field means "the default", which main applies.
-  const currency = draft.currency.trim().toUpperCase()
+  const currency = normalizeCurrency(draft.currency)
   if (currency !== '') input.currency = currency
   return input
 }
@@ -46,7 +51,7 @@ export function toCreateOrderInput(draft: OrderDraft): CreateOrderInput {
  * (half-typed lines count as nothing). Null when the sum would be unsafe.
  */
 export function previewTotalMinor(draft: Pick<OrderDraft, 'currency' | 'items'>): number | null {
-  const currency = draft.currency.trim().toUpperCase()
+  const currency = normalizeCurrency(draft.currency)
   let total = 0
   for (const item of draft.items) {
     const q = parseQuantity(item.quantity)

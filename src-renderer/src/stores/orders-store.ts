@@ -1,6 +1,7 @@
 import { create } from 'zustand'
-import type { EventPayload, OrderSummary } from '../../../src-preload/contract'
+import type { AppError, EventPayload, OrderSummary, Result } from '../../../src-preload/contract'
 import { call, on } from '../api'
+import { toCreateOrderInput, type OrderDraft } from '../orders/order-draft'
 import { throttle } from '../util/throttle'
 import { useUi } from './ui-store'
 
@@ -21,10 +22,19 @@ interface OrdersState {
   /** Null until the first page arrives. */
   total: number | null
   pages: Pages
-  loadFailed: boolean
+  /** Why the last page request failed, until a page loads (the list shows it, with Retry). */
+  loadError: AppError | null
   setVisibleRange(first: number, last: number): void
+  /** Asks again for the pages in view, after a failed load. */
+  retry(): void
   /** Shows a just-saved order at the top before main's ordersChanged arrives. */
   insertCreated(order: OrderSummary): void
+  /**
+   * Saves a draft: on success the order is shown at the top and a toast says
+   * so; errors other than field errors are toasted. Field errors are the
+   * caller's to show.
+   */
+  create(draft: OrderDraft): Promise<Result<OrderSummary>>
   /** Subscribes to ordersChanged and loads the first page; returns the unsubscribe. */
   start(): () => void
 }
@@ -40,6 +50,9 @@ export const useOrders = create<OrdersState>()((set, get) => {
   let generation = 0
   let inflight = new Set<number>()
   let stale = new Set<number>()
+  // In-flight pages that changed after their request went out: the answer on
+  // its way may predate the change, so they are fetched once more.
+  let refetch = new Set<number>()
   let rangeTimer: ReturnType<typeof setTimeout> | null = null
 
   const visiblePages = (): number[] => {
@@ -57,9 +70,9 @@ export const useOrders = create<OrdersState>()((set, get) => {
     const r = await call('listOrders', { offset: page * PAGE_SIZE, limit: PAGE_SIZE })
     if (gen !== generation) return
     inflight.delete(page)
+    const again = refetch.delete(page)
     if (!r.ok) {
-      if (!get().loadFailed) useUi.getState().toastError(r.error)
-      set({ loadFailed: true })
+      set({ loadError: r.error })
       return
     }
     stale.delete(page)
@@ -70,8 +83,12 @@ export const useOrders = create<OrdersState>()((set, get) => {
       const lastPage = Math.max(0, Math.ceil(r.value.total / PAGE_SIZE) - 1)
       for (const p of pages.keys()) if (p > lastPage) pages.delete(p)
       evict(pages)
-      return { pages, total: r.value.total, loadFailed: false }
+      return { pages, total: r.value.total, loadError: null }
     })
+    if (again) {
+      stale.add(page)
+      ensureVisible()
+    }
   }
 
   function evict(pages: Map<number, readonly OrderSummary[]>): void {
@@ -97,6 +114,7 @@ export const useOrders = create<OrdersState>()((set, get) => {
   function invalidateAll(): void {
     generation++
     inflight = new Set()
+    refetch = new Set()
     const keep = new Set(visiblePages())
     const pages = new Map(get().pages)
     for (const p of pages.keys()) if (!keep.has(p)) pages.delete(p)
@@ -107,6 +125,9 @@ export const useOrders = create<OrdersState>()((set, get) => {
   }
 
   function refreshOrders(ids: ReadonlySet<string>): void {
+    // Which rows an in-flight page holds is not known yet: any of them may be
+    // answered from before this change.
+    for (const p of inflight) refetch.add(p)
     const keep = new Set(visiblePages())
     const pages = new Map(get().pages)
     let dropped = false
@@ -142,7 +163,7 @@ export const useOrders = create<OrdersState>()((set, get) => {
   return {
     total: null,
     pages: new Map(),
-    loadFailed: false,
+    loadError: null,
     setVisibleRange: (first, last) => {
       if (first === visible.first && last === visible.last) return
       visible = { first, last }
@@ -153,11 +174,16 @@ export const useOrders = create<OrdersState>()((set, get) => {
         ensureVisible()
       }, RANGE_DEBOUNCE_MS)
     },
+    retry: () => {
+      set({ loadError: null })
+      ensureVisible()
+    },
     insertCreated: (order) => {
       const { pages, total } = get()
       if (pages.get(0)?.some((o) => o.id === order.id)) return
       generation++
       inflight = new Set()
+      refetch = new Set()
       // Shift the contiguous run of loaded pages from the top by one row;
       // pages after a gap are dropped and fetched again when seen.
       const next = new Map<number, readonly OrderSummary[]>()
@@ -175,6 +201,17 @@ export const useOrders = create<OrdersState>()((set, get) => {
       }
       set({ pages: next, total: (total ?? 0) + 1 })
       ensureVisible()
+    },
+    create: async (draft) => {
+      const r = await call('createOrder', toCreateOrderInput(draft))
+      const ui = useUi.getState()
+      if (r.ok) {
+        get().insertCreated(r.value)
+        ui.toast({ key: 'form.saved' }, 'success')
+      } else if (!(r.error.code === 'validation_failed' && r.error.fields && r.error.fields.length > 0)) {
+        ui.toastError(r.error)
+      }
+      return r
     },
     start: () => {
       const off = on('ordersChanged', onChange)

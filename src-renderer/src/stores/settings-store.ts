@@ -12,20 +12,28 @@ interface SettingsState {
 }
 
 export const useSettings = create<SettingsState>()((set) => {
-  function apply(settings: Settings): void {
+  // Requests are numbered; an answer older than one already applied describes
+  // a state main has moved past (two quick toggles can answer out of order).
+  let seq = 0
+  let appliedSeq = 0
+  function apply(settings: Settings, requestSeq: number): void {
+    if (requestSeq < appliedSeq) return
+    appliedSeq = requestSeq
     set({ settings })
     useLanguage.getState().setPreference(settings.language)
   }
   return {
     settings: null,
     load: async () => {
+      const mine = ++seq
       const r = await call('getSettings', undefined)
-      if (r.ok) apply(r.value)
+      if (r.ok) apply(r.value, mine)
       else useUi.getState().toastError(r.error)
     },
     update: async (input) => {
+      const mine = ++seq
       const r = await call('updateSettings', input)
-      if (r.ok) apply(r.value)
+      if (r.ok) apply(r.value, mine)
       return r
     },
   }

@@ -23,34 +23,81 @@ interface UiState {
   toast(message: Translatable, tone?: ToastTone): void
   toastError(error: AppError): void
   dismissToast(id: number): void
+  /** Holds auto-dismiss while a person is reading (pointer over, or focus in, the toasts). */
+  pauseToasts(): void
+  resumeToasts(): void
 }
 
 const MAX_TOASTS = 4
 const TOAST_MS: Record<ToastTone, number> = { info: 6000, success: 5000, warning: 8000, error: 10_000 }
 let nextToastId = 1
 
-export const useUi = create<UiState>()((set, get) => ({
-  view: { name: 'orders' },
-  toasts: [],
-  navigate: (name) => set({ view: { name } }),
-  openOrder: (orderId) => {
-    const current = get().view
-    const back = current.name === 'order' ? current.back : current.name
-    set({ view: { name: 'order', orderId, back } })
-  },
-  back: () => {
-    const current = get().view
-    if (current.name === 'order') set({ view: { name: current.back } })
-  },
-  toast: (message, tone = 'info') => {
-    const id = nextToastId++
-    // The same message again replaces the old one rather than stacking copies.
-    const same = (t: Toast) => t.message.key === message.key && JSON.stringify(t.message.params) === JSON.stringify(message.params)
-    set((s) => ({ toasts: [...s.toasts.filter((t) => !same(t)), { id, tone, message }].slice(-MAX_TOASTS) }))
-    setTimeout(() => get().dismissToast(id), TOAST_MS[tone])
-  },
-  // Only the code and params reach the screen: `message` is for logs, and a
-  // stack never leaves main.
-  toastError: (error) => get().toast(errorMessage(error), 'error'),
-  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
-}))
+export const useUi = create<UiState>()((set, get) => {
+  // Auto-dismiss clocks, per toast: time left, and the timer while running.
+  const clocks = new Map<number, { left: number; startedAt: number; timer: ReturnType<typeof setTimeout> | null }>()
+  let paused = false
+
+  function run(id: number): void {
+    const clock = clocks.get(id)
+    if (!clock || clock.timer !== null) return
+    clock.startedAt = Date.now()
+    clock.timer = setTimeout(() => get().dismissToast(id), clock.left)
+  }
+  function stop(id: number): void {
+    const clock = clocks.get(id)
+    if (!clock || clock.timer === null) return
+    clearTimeout(clock.timer)
+    clock.timer = null
+    clock.left = Math.max(0, clock.left - (Date.now() - clock.startedAt))
+  }
+  /** Forgets the clocks of toasts no longer shown (replaced or pushed out). */
+  function prune(): void {
+    const shown = new Set(get().toasts.map((t) => t.id))
+    for (const [id, clock] of clocks) {
+      if (shown.has(id)) continue
+      if (clock.timer !== null) clearTimeout(clock.timer)
+      clocks.delete(id)
+    }
+  }
+
+  return {
+    view: { name: 'orders' },
+    toasts: [],
+    navigate: (name) => set({ view: { name } }),
+    openOrder: (orderId) => {
+      const current = get().view
+      const back = current.name === 'order' ? current.back : current.name
+      set({ view: { name: 'order', orderId, back } })
+    },
+    back: () => {
+      const current = get().view
+      if (current.name === 'order') set({ view: { name: current.back } })
+    },
+    toast: (message, tone = 'info') => {
+      const id = nextToastId++
+      // The same message again replaces the old one rather than stacking copies.
+      const same = (t: Toast) => t.message.key === message.key && JSON.stringify(t.message.params) === JSON.stringify(message.params)
+      set((s) => ({ toasts: [...s.toasts.filter((t) => !same(t)), { id, tone, message }].slice(-MAX_TOASTS) }))
+      prune()
+      clocks.set(id, { left: TOAST_MS[tone], startedAt: Date.now(), timer: null })
+      if (!paused) run(id)
+    },
+    // Only the code and params reach the screen: `message` is for logs, and a
+    // stack never leaves main.
+    toastError: (error) => get().toast(errorMessage(error), 'error'),
+    dismissToast: (id) => {
+      set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }))
+      prune()
+    },
+    pauseToasts: () => {
+      if (paused) return
+      paused = true
+      for (const id of clocks.keys()) stop(id)
+    },
+    resumeToasts: () => {
+      if (!paused) return
+      paused = false
+      for (const id of clocks.keys()) run(id)
+    },
+  }
+})

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SyncStatus } from '../../../src-preload/contract'
 import { makeTranslate } from '../i18n/translate'
-import { connectivityAttr, statusLabel, type SyncKind } from './status-label'
+import { connectivityAttr, statusLabel, syncKindText, type SyncKind } from './status-label'
 
 const NOW = Date.parse('2025-01-15T10:00:00.000Z')
 const iso = (offsetMs: number) => new Date(NOW + offsetMs).toISOString()
@@ -89,5 +89,32 @@ describe('statusLabel', () => {
     expect(connectivityAttr(status({ connectivity: 'online' }))).toBe('online')
     expect(connectivityAttr(status({ connectivity: 'offline' }))).toBe('offline')
     expect(connectivityAttr(status({ connectivity: 'unknown' }))).toBe('offline')
+  })
+})
+
+describe('syncKindText', () => {
+  it('is the same whatever the counts or the countdown', () => {
+    const a = statusLabel(status({ api: 'unreachable', nextRetryAt: iso(30_000), counts: { pending: 1 } }), NOW, en)
+    const b = statusLabel(status({ api: 'unreachable', nextRetryAt: iso(5_000), counts: { pending: 7 } }), NOW, en)
+    expect(a.text).not.toBe(b.text)
+    expect(syncKindText(a.kind, en)).toBe(syncKindText(b.kind, en))
+    expect(syncKindText(a.kind, en)).toBe('Server unreachable')
+  })
+  it('has a text for every kind in both languages, and one while loading', () => {
+    for (const [, s, kind] of cases) {
+      expect(syncKindText(kind, en)).not.toMatch(/\{\w+\}/)
+      expect(syncKindText(kind, zh)).not.toMatch(/[A-Za-z]{3,}/)
+      expect(statusLabel(s, NOW, en).kind).toBe(kind)
+    }
+    expect(syncKindText(null, en)).toBe('Checking sync…')
+  })
+})
+
+describe('statusLabel steady', () => {
+  it('leaves out countdowns and ages, keeps counts', () => {
+    const s = status({ api: 'unreachable', nextRetryAt: iso(30_000), counts: { pending: 1 } })
+    expect(statusLabel(s, NOW, en, { steady: true }).text).toBe('Server unreachable · retrying…')
+    expect(statusLabel(status({ lastSuccessAt: iso(-120_000) }), NOW, en, { steady: true }).text).toBe('All synced')
+    expect(statusLabel(status({ connectivity: 'offline', counts: { pending: 3 } }), NOW, en, { steady: true }).text).toBe('Offline · 3 waiting')
   })
 })
