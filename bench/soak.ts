@@ -14,11 +14,11 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { runCrashSoak, type CrashRunResult } from '../src-main/testing/crash-harness'
+import { UsageError } from '../src-main/cli/cli-support'
 import { parseFlags, REPO_ROOT, tempDir } from './lib/util'
 
 const USAGE = 'Usage: npm run soak [-- --orders N --kills K --fail-rate R --out FILE]'
 
-class UsageError extends Error {}
 
 export interface SoakOptions {
   orders: number

@@ -3,11 +3,10 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { UsageError } from '../cli/cli-support'
 import { startReferenceApi, type ReferenceApi } from './server'
 
 const USAGE = `Usage: npm run api -- [--port 5180] [--db ./reference-api.db] [--token T] [--fail-rate 0..1] [--latency-ms N] [--base-path /api] [--verbose]`
-
-class UsageError extends Error {}
 
 interface CliOptions {
   port: number
