@@ -3,23 +3,29 @@ import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
+import { cspHeader } from './src-main/content-security-policy'
 
 const root = dirname(fileURLToPath(import.meta.url))
 
 /**
  * The dev server injects an inline React-refresh script and <style> tags,
- * which the production CSP forbids. Relax it for `electron-vite dev` only;
- * builds keep the strict policy.
+ * which the production CSP forbids. For `electron-vite dev` only, the page's
+ * meta CSP becomes the development policy from content-security-policy.ts
+ * (the one definition, also sent as a header by the shell); builds keep the
+ * strict meta tag. frame-ancestors is left out: a meta tag cannot carry it.
  */
-function devCspRelaxation(): Plugin {
+export function devCspRelaxation(): Plugin {
   return {
     name: 'outpost-dev-csp',
     apply: 'serve',
-    transformIndexHtml: (html) =>
-      html
-        .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
-        .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-        .replace("connect-src 'self'", "connect-src 'self' ws://localhost:* http://localhost:*"),
+    transformIndexHtml: (html, ctx) => {
+      const origin = ctx.server?.resolvedUrls?.local[0] ?? `http://localhost:${ctx.server?.config.server.port ?? 5173}`
+      const policy = cspHeader({ devServerOrigin: origin })
+        .split('; ')
+        .filter((d) => !d.startsWith('frame-ancestors'))
+        .join('; ')
+      return html.replace(/(http-equiv="Content-Security-Policy"\s+content=")[^"]*"/, `$1${policy}"`)
+    },
   }
 }
 

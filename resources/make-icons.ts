@@ -1,36 +1,32 @@
 /**
  * `npm run icons`: renders resources/icon.svg (the one source image) into
- * every icon electron-builder needs, in resources/icons/:
- *   png/<S>x<S>.png for S in 16…1024 (Linux, the tray and the window icon)
- *   icon.ico (Windows, NSIS and portable)
- *   icon.icns (macOS)
+ * resources/icons/png/<S>x<S>.png for S in 16…1024: Linux takes the folder,
+ * the tray and window use the small ones, and electron-builder converts the
+ * 1024 px one into the Windows .ico (NSIS included) and the macOS .icns itself.
  *
- * Chromium rasterises the SVG (Playwright drives /usr/bin/chromium where it
- * exists, else Playwright's own browser); the file formats are written by
- * src-main/electron/packaging/icon-formats.ts. The outputs are committed, so
- * packaging never needs a browser. Run it again after editing icon.svg.
+ * Chromium rasterises the SVG and encodes the PNG (Playwright drives
+ * /usr/bin/chromium where it exists, else Playwright's own browser). The
+ * outputs are committed, so packaging never needs a browser. Run it again
+ * after editing icon.svg.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
-import { encodeIcns, encodeIco, encodePng, type RgbaImage } from '../src-main/electron/packaging/icon-formats'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const source = join(here, 'icon.svg')
 const outDir = join(here, 'icons')
 export const PNG_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024] as const
-// BMP entries below 256 px (readable by every loader, NSIS included), PNG at 256 px.
-const ICO_SIZES = [16, 24, 32, 48, 64, 256]
 
-async function rasterize(svg: Buffer, sizes: readonly number[]): Promise<Map<number, RgbaImage>> {
+async function rasterize(svg: Buffer, sizes: readonly number[]): Promise<Map<number, Buffer>> {
   const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined
   const browser = await chromium.launch(executablePath ? { executablePath } : {})
   try {
     const page = await browser.newPage()
     await page.setContent('<!doctype html><html><body></body></html>')
     const dataUrl = `data:image/svg+xml;base64,${svg.toString('base64')}`
-    const images = new Map<number, RgbaImage>()
+    const pngs = new Map<number, Buffer>()
     for (const size of sizes) {
       const base64 = await page.evaluate(
         async ({ url, size }) => {
@@ -44,38 +40,24 @@ async function rasterize(svg: Buffer, sizes: readonly number[]): Promise<Map<num
           if (!ctx) throw new Error('no 2d context')
           ctx.imageSmoothingQuality = 'high'
           ctx.drawImage(img, 0, 0, size, size)
-          const bytes = ctx.getImageData(0, 0, size, size).data
-          let s = ''
-          for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-          return btoa(s)
+          return canvas.toDataURL('image/png').slice('data:image/png;base64,'.length)
         },
         { url: dataUrl, size },
       )
-      images.set(size, { width: size, height: size, data: new Uint8Array(Buffer.from(base64, 'base64')) })
+      pngs.set(size, Buffer.from(base64, 'base64'))
     }
-    return images
+    return pngs
   } finally {
     await browser.close()
   }
 }
 
 async function main(): Promise<void> {
-  const svg = readFileSync(source)
-  const images = await rasterize(svg, PNG_SIZES)
+  const pngs = await rasterize(readFileSync(source), PNG_SIZES)
   mkdirSync(join(outDir, 'png'), { recursive: true })
-  const pngs = new Map<number, Buffer>()
-  for (const [size, img] of images) {
-    const png = encodePng(img)
-    pngs.set(size, png)
-    writeFileSync(join(outDir, 'png', `${size}x${size}.png`), png)
-  }
-  const ico = encodeIco(ICO_SIZES.map((s) => images.get(s)).filter((i): i is RgbaImage => i !== undefined))
-  writeFileSync(join(outDir, 'icon.ico'), ico)
-  writeFileSync(join(outDir, 'icon.icns'), encodeIcns(pngs))
+  for (const [size, png] of pngs) writeFileSync(join(outDir, 'png', `${size}x${size}.png`), png)
   const total = [...pngs.values()].reduce((n, b) => n + b.length, 0)
-  console.log(
-    `Wrote ${pngs.size} PNGs (${Math.round(total / 1024)} KiB), icon.ico and icon.icns to ${relative(process.cwd(), outDir) || '.'}`,
-  )
+  console.log(`Wrote ${pngs.size} PNGs (${Math.round(total / 1024)} KiB) to ${relative(process.cwd(), join(outDir, 'png')) || '.'}`)
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,32 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { CoreDiagnostics } from '../core/core-types'
 import { buildDiagnosticsZip, defaultDiagnosticsFileName, redactUrl, writeDiagnosticsZip, type DiagnosticsInput } from './diagnostics'
 import { lastRelayLines } from './logging'
-import { readZip } from './zip-reader.test-util'
+import yauzl from 'yauzl'
+
+/** Every entry of a zip, read with yauzl: an independent check of what yazl wrote. */
+function readZip(zip: Buffer): Promise<Array<{ name: string; data: Buffer }>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, file) => {
+      if (err) return reject(err)
+      const entries: Array<{ name: string; data: Buffer }> = []
+      file.on('error', reject)
+      file.on('end', () => resolve(entries))
+      file.on('entry', (entry: yauzl.Entry) => {
+        file.openReadStream(entry, (openErr, stream) => {
+          if (openErr) return reject(openErr)
+          const chunks: Buffer[] = []
+          stream.on('data', (c: Buffer) => chunks.push(c))
+          stream.on('error', reject)
+          stream.on('end', () => {
+            entries.push({ name: entry.fileName, data: Buffer.concat(chunks) })
+            file.readEntry()
+          })
+        })
+      })
+      file.readEntry()
+    })
+  })
+}
 
 const core: CoreDiagnostics = {
   schemaVersion: 3,
@@ -68,7 +93,7 @@ describe('diagnostics zip', () => {
     const zipBytes = readFileSync(file)
     expect(existsSync(`${file}.partial`)).toBe(false)
 
-    const entries = readZip(zipBytes)
+    const entries = await readZip(zipBytes)
     expect(entries.map((e) => e.name).sort()).toEqual(['README.txt', 'app.json', 'outbox.json', 'relay.log', 'settings.json'])
     const get = (name: string) => entries.find((e) => e.name === name)?.data.toString('utf8') ?? ''
 
@@ -100,10 +125,11 @@ describe('diagnostics zip', () => {
 
   it('still exports app info when the core is not running', async () => {
     const zip = await buildDiagnosticsZip({ app, core: null, logLines: [], coreError: 'database_newer: token=abc' })
-    const names = readZip(zip).map((e) => e.name)
+    const entries = await readZip(zip)
+    const names = entries.map((e) => e.name)
     expect(names).toContain('core-error.json')
     expect(names).not.toContain('outbox.json')
-    const err = readZip(zip).find((e) => e.name === 'core-error.json')?.data.toString() ?? ''
+    const err = entries.find((e) => e.name === 'core-error.json')?.data.toString() ?? ''
     expect(err).not.toContain('abc')
   })
 
