@@ -3,8 +3,10 @@
  * `net.isOnline()` is read at start and again whenever something suggests the
  * network may have changed (wake from sleep, unlock, the window regaining
  * focus, an `online`/`offline` signal where one exists). A change, or a wake,
- * tells the core to re-probe from 1 s.
+ * tells the core to re-probe from 1 s. This is the only place the Electron
+ * shell says anything about being offline.
  */
+import type { App, PowerMonitor } from 'electron'
 
 export interface ConnectivityCore {
   setOsOnline(online: boolean | null): void
@@ -50,15 +52,15 @@ export function createConnectivityWatcher(
   return watcher
 }
 
-export interface EmitterLike {
-  on(event: string, listener: () => void): unknown
+export interface ConnectivitySources {
+  powerMonitor: Pick<PowerMonitor, 'on'>
+  app: Pick<App, 'on'>
+  /** A source of `online`/`offline` events, where the platform has one. */
+  network?: { on(event: 'online' | 'offline', listener: () => void): unknown } | undefined
 }
 
 /** Subscribes the watcher to the signals a desktop gives us. Returns nothing to poll. */
-export function wireConnectivitySignals(
-  watcher: ConnectivityWatcher,
-  sources: { powerMonitor: EmitterLike; app: EmitterLike; network?: EmitterLike | undefined },
-): void {
+export function wireConnectivitySignals(watcher: ConnectivityWatcher, sources: ConnectivitySources): void {
   sources.powerMonitor.on('resume', () => watcher.check('resume', { wake: true }))
   sources.powerMonitor.on('unlock-screen', () => watcher.check('unlock-screen'))
   sources.powerMonitor.on('user-did-become-active', () => watcher.check('user-did-become-active'))

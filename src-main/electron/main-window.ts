@@ -64,6 +64,7 @@ export class MainWindow {
         webviewTag: false,
         experimentalFeatures: false,
         navigateOnDragDrop: false,
+        disableBlinkFeatures: 'Auxclick',
         spellcheck: true,
       } satisfies SecureWebPreferences,
     })

@@ -4,17 +4,13 @@
  * Linux: the `basic_text` backend, whose key is a constant) it falls back to
  * the plain-text kind, which the settings view states openly.
  */
+import type { SafeStorage } from 'electron'
 import type { SecretBox } from '../core/core-types'
 
-export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean
-  encryptString(plain: string): Buffer
-  decryptString(encrypted: Buffer): string
-  getSelectedStorageBackend?: () => string
-}
+export type SafeStoragePart = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>
 
 export function osSecretBox(
-  safeStorage: SafeStorageLike,
+  safeStorage: SafeStoragePart,
   platform: NodeJS.Platform,
   log: { warn(m: string, meta?: Record<string, unknown>): void },
 ): SecretBox | undefined {
@@ -24,7 +20,7 @@ export function osSecretBox(
   } catch {
     available = false
   }
-  const backend = platform === 'linux' ? safeStorage.getSelectedStorageBackend?.() : undefined
+  const backend = platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined
   if (!available || backend === 'basic_text') {
     log.warn('OS encryption is not available; the API token will be stored as plain text in the data folder', {
       backend: backend ?? null,

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { APP_INDEX_URL } from './app-protocol'
 import {
@@ -42,7 +44,29 @@ describe('secureWebPreferences', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     })
+  })
+  it('is what main-window.ts writes out at the new BrowserWindow call (legible to electronegativity)', () => {
+    // tsc already holds the literal to SecureWebPreferences with `satisfies`;
+    // this checks that the call really uses that literal and nothing else.
+    const source = readFileSync(join(import.meta.dirname, 'main-window.ts'), 'utf8')
+    const literal = /new BrowserWindow\(\{[\s\S]*?webPreferences: \{([\s\S]*?)\} satisfies SecureWebPreferences/.exec(source)?.[1]
+    expect(literal).toBeDefined()
+    const written = Object.fromEntries(
+      (literal ?? '')
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((l) => {
+          const [key, value] = l.split(':').map((x) => x.trim())
+          return [key, value === undefined ? 'preload' : value]
+        }),
+    )
+    const expected = Object.fromEntries(
+      Object.entries(secureWebPreferences('preload')).map(([k, v]) => [k, typeof v === 'string' && k !== 'preload' ? `'${v}'` : String(v)]),
+    )
+    expect(written).toEqual(expected)
   })
 })
 

@@ -21,6 +21,8 @@ export interface SecureWebPreferences {
   webviewTag: false
   experimentalFeatures: false
   navigateOnDragDrop: false
+  /** Middle-click (auxclick) could open links in a new window; nothing in the app uses it. */
+  disableBlinkFeatures: 'Auxclick'
   spellcheck: boolean
 }
 
@@ -37,6 +39,7 @@ export function secureWebPreferences(preload: string): SecureWebPreferences {
     webviewTag: false,
     experimentalFeatures: false,
     navigateOnDragDrop: false,
+    disableBlinkFeatures: 'Auxclick',
     spellcheck: true,
   }
 }

@@ -2,11 +2,11 @@
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { parseShellFlags } from './args'
-import { createConnectivityWatcher, wireConnectivitySignals } from './connectivity'
+import { createConnectivityWatcher, wireConnectivitySignals, type ConnectivitySources } from './connectivity'
 import { buildMenuTemplate, rolesOf, type MenuItemSpec } from './menu'
 import { devNativeBindingPath, resolveNativeBinding } from './native-binding'
 import { shellPaths } from './paths'
-import { osSecretBox, type SafeStorageLike } from './secret-box'
+import { osSecretBox, type SafeStoragePart } from './secret-box'
 import { shellStrings } from './shell-strings'
 import { startAutoUpdates, UPDATE_INTERVAL_MS, updatesEnabled, type UpdateInfoLike, type UpdaterLike } from './updater'
 
@@ -156,7 +156,9 @@ describe('connectivity', () => {
     const w = createConnectivityWatcher(core, () => true)
     const handlers = new Map<string, () => void>()
     const emitter = { on: (e: string, l: () => void) => handlers.set(e, l) }
-    wireConnectivitySignals(w, { powerMonitor: emitter, app: emitter })
+    // A stand-in for Electron's powerMonitor and app: only `on` is used.
+    const source = emitter as unknown as ConnectivitySources['app'] & ConnectivitySources['powerMonitor']
+    wireConnectivitySignals(w, { powerMonitor: source, app: source })
     expect([...handlers.keys()].sort()).toEqual(['browser-window-focus', 'resume', 'unlock-screen', 'user-did-become-active'])
     handlers.get('resume')?.()
     expect(core.setOsOnline).toHaveBeenCalledWith(true)
@@ -164,7 +166,7 @@ describe('connectivity', () => {
 })
 
 describe('osSecretBox', () => {
-  const fake = (available: boolean, backend = 'gnome_libsecret'): SafeStorageLike => ({
+  const fake = (available: boolean, backend: ReturnType<SafeStoragePart['getSelectedStorageBackend']> = 'gnome_libsecret'): SafeStoragePart => ({
     isEncryptionAvailable: () => available,
     encryptString: (p) => Buffer.from(`enc:${p}`),
     decryptString: (b) => b.toString().replace(/^enc:/, ''),
