@@ -21,6 +21,12 @@ export interface MainWindowOptions {
   /** app://outpost/index.html, or the dev server. */
   startUrl: string
   log: Logger
+  /**
+   * Asked when the user closes the window; true keeps it open because the
+   * close became a quit (which may first ask about waiting orders, and shows
+   * its progress in this window).
+   */
+  closeBecomesQuit?: () => boolean
 }
 
 export class MainWindow {
@@ -72,12 +78,13 @@ export class MainWindow {
     if (state.maximized) win.maximize()
     win.once('ready-to-show', () => win.show())
 
-    win.on('close', () => {
+    win.on('close', (event) => {
       try {
         saveWindowState(stateFile, captureWindowState(win.getNormalBounds(), win.isMaximized()))
       } catch (err) {
         log.warn('Could not save the window state', { error: String(err) })
       }
+      if (this.options.closeBecomesQuit?.()) event.preventDefault()
     })
     win.on('closed', () => {
       if (this.win === win) this.win = null

@@ -57,9 +57,6 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP
 const language = new ShellLanguageState()
 const strings = language.strings
 const pages = { devServerUrl: env.devServerUrl }
-const startUrl = env.devServerUrl ?? APP_INDEX_URL
-const window = new MainWindow({ dataDir, preload: paths.preload, icon: paths.icon(256), startUrl, log: shellLog })
-const dialogs: DialogContext = { parent: () => window.current, strings, log: shellLog }
 /** The one piece of state here: null until the core has started, so a fatal error before that has nothing to close. */
 let core: Core | null = null
 
@@ -111,6 +108,22 @@ async function start(): Promise<void> {
     return
   }
   core = c
+
+  const startUrl = env.devServerUrl ?? APP_INDEX_URL
+  const window = new MainWindow({
+    dataDir,
+    preload: paths.preload,
+    icon: paths.icon(256),
+    startUrl,
+    log: shellLog,
+    // Off macOS, closing the window quits: start the quit while the window is still there to show it.
+    closeBecomesQuit: () => {
+      if (process.platform === 'darwin' || quit.state !== 'running') return false
+      app.quit()
+      return true
+    },
+  })
+  const dialogs: DialogContext = { parent: () => window.current, strings, log: shellLog }
 
   registerIpc({
     ipcMain,

@@ -19,7 +19,6 @@ export interface ShellPaths {
   /** The app root: the repository in development, …/resources/app.asar when packaged. */
   root: string
   rendererDir: string
-  rendererIndex: string
   preload: string
   icon(size: 16 | 32 | 256 | 512): string
 }
@@ -32,7 +31,6 @@ export function shellPaths(input: PathsInput): ShellPaths {
   return {
     root,
     rendererDir,
-    rendererIndex: join(rendererDir, 'index.html'),
     preload: join(outDir, 'preload', 'index.cjs'),
     icon: (size) => join(iconDir, `${size}x${size}.png`),
   }

@@ -12,12 +12,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function setup(api: { latencyMs?: number; failRate?: number } | null) {
+async function setup(api: { latencyMs?: number; always503?: boolean } | null) {
   const dir = tempDir()
   cleanups.push(() => dir.remove())
   let server: ReferenceApi | null = null
   if (api) {
-    server = await startReferenceApi({ port: 0, dbFile: join(dir.path, 'api.db'), ...api })
+    server = await startReferenceApi({ port: 0, dbFile: join(dir.path, 'api.db'), latencyMs: api.latencyMs ?? 0 })
+    // 503 without applying anything, for every request this test can make.
+    if (api.always503) server.setNextResponses(Array.from({ length: 200 }, () => ({ status: 503 })))
     const s = server
     cleanups.push(() => s.close())
   }
@@ -47,7 +49,7 @@ describe('sendBeforeQuit', () => {
   })
 
   it('gives up at the time limit while the server keeps failing, and the orders stay waiting', async () => {
-    const { core, server } = await setup({ failRate: 1 })
+    const { core, server } = await setup({ always503: true })
     const started = Date.now()
     const outcome = await sendBeforeQuit(core, { timeoutMs: 400 })
     expect(outcome).toEqual({ kind: 'timed-out', remaining: 3 })

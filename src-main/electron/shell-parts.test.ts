@@ -192,7 +192,7 @@ describe('paths and the native binding', () => {
     const packaged = shellPaths({ isPackaged: true, mainDir: join('/opt/O/resources/app.asar', 'out', 'main'), resourcesPath: '/opt/O/resources' })
     expect(packaged.root).toBe(join('/opt/O/resources/app.asar'))
     expect(packaged.preload).toBe(join('/opt/O/resources/app.asar', 'out', 'preload', 'index.cjs'))
-    expect(packaged.rendererIndex).toBe(join('/opt/O/resources/app.asar', 'out', 'renderer', 'index.html'))
+    expect(packaged.rendererDir).toBe(join('/opt/O/resources/app.asar', 'out', 'renderer'))
     expect(packaged.icon(32)).toBe(join('/opt/O/resources', 'icons', '32x32.png'))
     const dev = shellPaths({ isPackaged: false, mainDir: join('/repo', 'out', 'main'), resourcesPath: '/x' })
     expect(dev.root).toBe(join('/repo'))
