@@ -3,13 +3,12 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { configureLogging, coreLogger, LOG_MAX_BYTES, RELAY_SCOPE, type ElectronLogLike } from './logging'
+import { configureLogging, coreLogger, LOG_MAX_BYTES, RELAY_SCOPE, type ElectronLog } from './logging'
 
 // electron-log's Node build: the same transports, hooks and rotation as the
 // Electron one, without importing electron.
 const require = createRequire(import.meta.url)
-type NodeLog = ElectronLogLike & { create(options: { logId: string }): NodeLog }
-const nodeLog = require('electron-log/node') as NodeLog
+const nodeLog = require('electron-log/node') as typeof import('electron-log/node')
 
 let dir = ''
 afterEach(() => {

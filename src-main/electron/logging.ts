@@ -2,11 +2,12 @@
  * electron-log set up for Outpost: one rotating file in the OS logs folder
  * (main.log, ~1 MB, the previous one kept as main.old.log), every message
  * redacted before any transport sees it, and an adapter to the core's Logger.
- * Typed over a small local interface so it is tested with a fake.
+ * Typed with electron-log's own types, and tested with its Node build.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Logger } from '../core/core-types'
+import type { LogFunctions as ElectronLogFunctions, Logger, NodeLogger } from 'electron-log'
+import type { Logger as CoreLogger } from '../core/core-types'
 import { redactLogMessage, redactText } from './redact'
 
 export const LOG_FILE = 'main.log'
@@ -15,31 +16,10 @@ export const LOG_MAX_BYTES = 1024 * 1024
 /** Scope of the core's messages: the relay, storage and status. */
 export const RELAY_SCOPE = 'relay'
 
-type LogFn = (...params: unknown[]) => void
-
-export interface LogFunctionsLike {
-  error: LogFn
-  warn: LogFn
-  info: LogFn
-}
-
-interface LogMessageLike {
-  data: unknown[]
-}
-
-export interface ElectronLogLike extends LogFunctionsLike {
-  hooks: Array<(message: never, ...rest: never[]) => unknown>
-  transports: {
-    file: {
-      level: string | false
-      maxSize: number
-      format: unknown
-      resolvePathFn: (...args: never[]) => string
-    }
-    console: { level: string | false }
-  }
-  scope(label: string): LogFunctionsLike
-}
+/** electron-log's own types: the main-process logger and its Node build share them. */
+export type ElectronLog = Pick<NodeLogger, 'hooks' | 'transports' | 'scope'>
+export type LogFunctions = Pick<ElectronLogFunctions, 'error' | 'warn' | 'info'>
+type LogMessage = Parameters<Logger['hooks'][number]>[0]
 
 export interface LoggingOptions {
   logsDir: string
@@ -48,7 +28,7 @@ export interface LoggingOptions {
 }
 
 /** Points the file transport at `<logsDir>/main.log`, sets rotation and installs redaction. */
-export function configureLogging(log: ElectronLogLike, options: LoggingOptions): { file: string } {
+export function configureLogging(log: ElectronLog, options: LoggingOptions): { file: string } {
   const file = join(options.logsDir, LOG_FILE)
   log.transports.file.resolvePathFn = () => file
   // Past the limit electron-log's default archiveLogFn renames main.log to
@@ -57,14 +37,13 @@ export function configureLogging(log: ElectronLogLike, options: LoggingOptions):
   log.transports.file.level = 'info'
   log.transports.file.format = '[{y}-{m}-{d} {h}:{i}:{s}.{ms}] [{level}]{scope} {text}'
   log.transports.console.level = options.console ? 'info' : false
-  const hook = (message: LogMessageLike): LogMessageLike => redactLogMessage(message)
-  log.hooks.push(hook as (message: never) => unknown)
+  log.hooks.push((message: LogMessage) => redactLogMessage(message))
   return { file }
 }
 
 /** The core's Logger over an electron-log scope. Metadata goes through the same redaction hook. */
-export function coreLogger(scoped: LogFunctionsLike): Logger {
-  const call = (fn: LogFn, message: string, meta?: Record<string, unknown>) => (meta === undefined ? fn(message) : fn(message, meta))
+export function coreLogger(scoped: LogFunctions): CoreLogger {
+  const call = (fn: LogFunctions['info'], message: string, meta?: Record<string, unknown>) => (meta === undefined ? fn(message) : fn(message, meta))
   return {
     info: (m, meta) => call(scoped.info, m, meta),
     warn: (m, meta) => call(scoped.warn, m, meta),

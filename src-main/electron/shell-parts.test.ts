@@ -8,7 +8,7 @@ import { devNativeBindingPath, resolveNativeBinding } from './native-binding'
 import { shellPaths } from './paths'
 import { osSecretBox, type SafeStoragePart } from './secret-box'
 import { shellStrings } from './shell-strings'
-import { startAutoUpdates, UPDATE_INTERVAL_MS, updatesEnabled, type UpdateInfoLike, type UpdaterLike } from './updater'
+import { startAutoUpdates, UPDATE_INTERVAL_MS, updatesEnabled, type Updater } from './updater'
 
 describe('auto-update', () => {
   it('is off in development, without a publish configuration, and for the portable exe', () => {
@@ -19,6 +19,7 @@ describe('auto-update', () => {
     expect(updatesEnabled({ isPackaged: true, hasUpdateConfig: true, env: {} }).enabled).toBe(true)
   })
 
+  // A stand-in for electron-updater's autoUpdater: the fields and events startAutoUpdates uses.
   function fakeUpdater() {
     const listeners: Record<string, Array<(arg: never) => void>> = {}
     const updater = {
@@ -49,7 +50,7 @@ describe('auto-update', () => {
     let answer: (v: boolean) => void = () => undefined
     const ask = vi.fn(() => new Promise<boolean>((r) => (answer = r)))
     const timers = { setInterval: () => 1, clearInterval: () => undefined }
-    startAutoUpdates({ updater: updater as UpdaterLike, askToRestart: ask, log: { info: vi.fn(), warn: vi.fn() }, timers })
+    startAutoUpdates({ updater: updater as unknown as Updater, askToRestart: ask, log: { info: vi.fn(), warn: vi.fn() }, timers })
     updater.emit('update-downloaded', { version: '2.0.0' })
     updater.emit('update-downloaded', { version: '2.0.1' })
     expect(ask).toHaveBeenCalledTimes(1)
@@ -63,7 +64,7 @@ describe('auto-update', () => {
     const timers = { setInterval: vi.fn((fn: () => void) => ((tick = fn), 1)), clearInterval: vi.fn() }
     const answers = [false, true]
     const ask = vi.fn(() => Promise.resolve(answers.shift() ?? false))
-    const stop = startAutoUpdates({ updater: updater as UpdaterLike, askToRestart: ask, log: { info: vi.fn(), warn: vi.fn() }, timers })
+    const stop = startAutoUpdates({ updater: updater as unknown as Updater, askToRestart: ask, log: { info: vi.fn(), warn: vi.fn() }, timers })
     expect(updater.checks).toBe(1)
     expect(timers.setInterval).toHaveBeenCalledWith(expect.any(Function), UPDATE_INTERVAL_MS)
     expect(UPDATE_INTERVAL_MS).toBe(6 * 60 * 60 * 1000)
@@ -72,7 +73,7 @@ describe('auto-update', () => {
     expect(updater.autoDownload).toBe(true)
     expect(updater.autoInstallOnAppQuit).toBe(true)
 
-    updater.emit('update-downloaded', { version: '1.2.0' } satisfies UpdateInfoLike)
+    updater.emit('update-downloaded', { version: '1.2.0' })
     await vi.waitFor(() => expect(ask).toHaveBeenCalledTimes(1))
     await Promise.resolve()
     expect(updater.installs).toEqual([]) // "Later"

@@ -9,21 +9,12 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import type { AppUpdater } from 'electron-updater'
 
 export const UPDATE_INTERVAL_MS = 6 * 60 * 60 * 1000
 
-export interface UpdateInfoLike {
-  version: string
-}
-
-export interface UpdaterLike {
-  autoDownload: boolean
-  autoInstallOnAppQuit: boolean
-  checkForUpdates(): Promise<unknown>
-  quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void
-  on(event: 'update-downloaded', listener: (info: UpdateInfoLike) => void): unknown
-  on(event: 'error', listener: (error: Error) => void): unknown
-}
+/** The part of electron-updater's `AppUpdater` used here, in its own types. */
+export type Updater = Pick<AppUpdater, 'autoDownload' | 'autoInstallOnAppQuit' | 'checkForUpdates' | 'quitAndInstall' | 'on'>
 
 export interface UpdatePolicyInput {
   isPackaged: boolean
@@ -46,7 +37,7 @@ export interface TimerLike {
 }
 
 export interface StartUpdatesOptions {
-  updater: UpdaterLike
+  updater: Updater
   /** Shows "Restart to update" / "Later"; resolves true for restart. */
   askToRestart(version: string): Promise<boolean>
   log: { info(m: string, meta?: Record<string, unknown>): void; warn(m: string, meta?: Record<string, unknown>): void }
