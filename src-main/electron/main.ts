@@ -3,7 +3,7 @@
  * the core and connects the shell's parts to Electron's events; every decision
  * lives in a plain module next to this one (security, app-protocol, ipc,
  * lifecycle, send-before-quit, …) with its own tests, and the Electron glue in
- * main-window, tray-and-badge and dialogs.
+ * main-window, tray-and-badge, dialogs and quit-flow.
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,20 +15,20 @@ import type { Core } from '../core/core-types'
 import { createCore } from '../core/create-core'
 import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler, isAppPageUrl } from './app-protocol'
 import { createConnectivityWatcher, wireConnectivitySignals } from './connectivity'
-import { fileNotifyStore, NotificationPlanner, NOTIFY_STATE_FILE, waitingCount } from './desktop-integration'
-import { askBeforeQuit, askToRestart, exportDiagnostics, showAbout, type DialogContext } from './dialogs'
+import { fileNotifyStore, NotificationPlanner, NOTIFY_STATE_FILE } from './desktop-integration'
+import { askToRestart, exportDiagnostics, showAbout, type DialogContext } from './dialogs'
 import { readShellEnvironment } from './environment'
 import { registerIpc } from './ipc'
-import { DEFAULT_QUIT_TIMINGS, fatalErrorHandler, QuitController } from './lifecycle'
+import { fatalErrorHandler } from './lifecycle'
 import { configureLogging, coreLogger, RELAY_SCOPE } from './logging'
 import { MainWindow } from './main-window'
 import { buildMenuTemplate } from './menu'
 import { resolveNativeBinding } from './native-binding'
 import { noRedirectFetch } from './net-fetch'
 import { shellPaths } from './paths'
+import { createQuitFlow } from './quit-flow'
 import { osSecretBox } from './secret-box'
 import { applySecurity } from './security'
-import { sendBeforeQuit } from './send-before-quit'
 import { ShellLanguageState } from './shell-language'
 import { Notifier, TrayAndBadge } from './tray-and-badge'
 import { startUpdatesIfEnabled } from './updater'
@@ -145,30 +145,15 @@ async function start(): Promise<void> {
     quit: () => app.quit(),
   }
   const tray = new TrayAndBadge(paths.icon(process.platform === 'darwin' ? 16 : 32), strings, trayActions, shellLog)
-  const quit = new QuitController(
-    {
-      // No question while an update installs: the installer is waiting on us.
-      waiting: () => (installingUpdate ? 0 : waitingCount(c.status())),
-      ask: (n, signal) => askBeforeQuit(dialogs, n, signal),
-      sendNow: async () => {
-        const outcome = await sendBeforeQuit(c, {
-          onProgress: ({ sent, total }) =>
-            window.showProgress({ fraction: total > 0 ? sent / total : 1, title: strings().quitSending(sent, total) }),
-        })
-        window.showProgress(null)
-        return JSON.stringify(outcome)
-      },
-      hideWindows: () => {
-        for (const w of BrowserWindow.getAllWindows()) w.hide()
-        tray.destroy()
-      },
-      shutdown: () => c.shutdown(),
-      quit: () => app.quit(),
-      exit: (code) => app.exit(code),
-      log: shellLog,
-    },
-    { ...DEFAULT_QUIT_TIMINGS, askTimeoutMs: env.quitAskTimeoutMs },
-  )
+  const quit = createQuitFlow({
+    core: c,
+    window,
+    tray,
+    dialogs,
+    installingUpdate: () => installingUpdate,
+    askTimeoutMs: env.quitAskTimeoutMs,
+    log: shellLog,
+  })
   /** Once quitting has begun, nothing brings a window back or calls the closing core. */
   const running = (): boolean => quit.state === 'running'
   const focus = (): void => {
