@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { configureLogging, coreLogger, LOG_MAX_BYTES, RELAY_SCOPE, type ElectronLog } from './logging'
+import { configureLogging, coreLogger, LOG_MAX_BYTES, RELAY_SCOPE } from './logging'
 
 // electron-log's Node build: the same transports, hooks and rotation as the
 // Electron one, without importing electron.
