@@ -7,7 +7,9 @@
  */
 import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
+import { apiEnv } from '../core/config/api-config'
 import { createCore } from '../core/create-core'
+import { consoleLogger } from '../core/util/console-logger'
 import { startWebHost } from '../web/web-host'
 import { defaultDataDir, ensureRendererBuilt, fatal, parsePort, UsageError } from './cli-support'
 
@@ -37,12 +39,8 @@ async function main(): Promise<void> {
   const core = createCore({
     dataDir,
     flags: { apiUrl: values['api-url'], apiToken: values['api-token'] },
-    env: { apiUrl: process.env.OUTPOST_API_URL, apiToken: process.env.OUTPOST_API_TOKEN },
-    log: {
-      info: () => undefined,
-      warn: (m, meta) => console.warn(`[outpost] ${m}`, meta ? JSON.stringify(meta) : ''),
-      error: (m, meta) => console.error(`[outpost] ${m}`, meta ? JSON.stringify(meta) : ''),
-    },
+    env: apiEnv(),
+    log: consoleLogger(),
   })
   let host
   try {

@@ -1,0 +1,68 @@
+import type { FieldError, Settings } from '../../../src-preload/contract'
+import { blankToNull, TOKEN_MAX, urlProblems } from '../config/api-config'
+import { OutpostError } from '../errors'
+import { isCurrency } from '../orders/currency'
+import type { HandlerDeps } from './handler-deps'
+import type { HandlerMap } from './handler-types'
+
+/** The settings view as the renderer sees it: never the token, only whether one is set. */
+export function currentSettings(deps: HandlerDeps): Settings {
+  const { settings, apiConfig } = deps
+  const url = apiConfig.url()
+  const language = settings.get('language')
+  return {
+    apiUrl: url.value,
+    hasToken: apiConfig.token() !== null,
+    tokenStorage: deps.secretBox.kind,
+    paused: settings.get('paused') === 'true',
+    language: language === 'en' || language === 'zh-TW' ? language : null,
+    currency: deps.defaultCurrency(),
+    apiUrlSource: url.source,
+    dataDir: deps.dataDir,
+  }
+}
+
+/** Settings: the API address and token, pause, language, default currency. */
+export function settingsHandlers(deps: HandlerDeps) {
+  const { db, settings, apiConfig, secretBox, relay } = deps
+  const relayConfig = () => apiConfig.relayConfig()
+  return {
+    getSettings: () => currentSettings(deps),
+    updateSettings: (patch) => {
+      const errors: FieldError[] = []
+      let apiUrl: string | null | undefined
+      if (patch.apiUrl !== undefined) {
+        apiUrl = blankToNull(patch.apiUrl)
+        if (apiUrl !== null) errors.push(...urlProblems(apiUrl))
+      }
+      let currency: string | undefined
+      if (patch.currency !== undefined) {
+        currency = patch.currency.trim().toUpperCase()
+        if (!isCurrency(currency)) errors.push({ field: 'currency', code: 'invalid_currency', message: 'Not an ISO 4217 currency code.' })
+      }
+      if (patch.apiToken && patch.apiToken.length > TOKEN_MAX) {
+        errors.push({ field: 'apiToken', code: 'too_long', message: 'The token is too long.', params: { max: TOKEN_MAX } })
+      }
+      if (errors.length > 0) throw new OutpostError('validation_failed', 'Some settings are invalid.', { fields: errors })
+
+      const before = relayConfig()
+      db.transaction(() => {
+        if (apiUrl !== undefined) settings.set('apiUrl', apiUrl)
+        if (patch.apiToken !== undefined) {
+          const token = blankToNull(patch.apiToken)
+          settings.set('apiToken', token === null ? null : secretBox.seal(token))
+        }
+        if (patch.paused !== undefined) settings.set('paused', patch.paused ? 'true' : 'false')
+        if (patch.language !== undefined) settings.set('language', patch.language)
+        if (currency !== undefined) settings.set('currency', currency)
+      })()
+      apiConfig.edited({ apiUrl: apiUrl !== undefined, apiToken: patch.apiToken !== undefined })
+      const after = relayConfig()
+      if (before.apiUrl !== after.apiUrl || before.token !== after.token || before.paused !== after.paused) {
+        relay.configChanged()
+      }
+      deps.statusChanged()
+      return currentSettings(deps)
+    },
+  } satisfies HandlerMap
+}
