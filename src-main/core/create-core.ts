@@ -17,6 +17,7 @@ import { DEFAULT_TUNING, Relay } from './sync/relay'
 import { computeStatus, Throttle } from './sync/status-model'
 import { consoleLogger } from './util/console-logger'
 import { redactUrl } from './util/redact-url'
+import { scrubbingLogger, scrubValue } from './util/scrub-secret'
 
 export const DEFAULT_CURRENCY = 'USD'
 export { isHttpUrl } from './config/api-config'
@@ -31,7 +32,7 @@ export { isHttpUrl } from './config/api-config'
  * contract before a handler runs.
  */
 export function createCore(options: CoreOptions): Core {
-  const log = options.log ?? consoleLogger()
+  const rawLog = options.log ?? consoleLogger()
   const now = options.now ?? Date.now
   const tuning = { ...DEFAULT_TUNING, ...options.relay }
   const secretBox: SecretBox = options.secretBox ?? plaintextSecretBox
@@ -44,11 +45,14 @@ export function createCore(options: CoreOptions): Core {
 
   let apiConfig: ApiConfig
   try {
-    apiConfig = new ApiConfig({ settings, secretBox, log, flags: options.flags, env: options.env })
+    apiConfig = new ApiConfig({ settings, secretBox, log: rawLog, flags: options.flags, env: options.env })
   } catch (err) {
     db.close()
     throw err
   }
+  // The token never reaches a log line or the status, even when a server
+  // echoes it back in an error body (issue 9).
+  const log = scrubbingLogger(rawLog, () => apiConfig.token())
   const defaultCurrency = (): string => settings.get('currency') ?? DEFAULT_CURRENCY
 
   let closed = false
@@ -73,7 +77,10 @@ export function createCore(options: CoreOptions): Core {
     },
   })
 
-  const status = () => computeStatus(outbox, relay.snapshot(), apiConfig.relayConfig(), new Date(now()))
+  const status = () => {
+    const config = apiConfig.relayConfig()
+    return scrubValue(computeStatus(outbox, relay.snapshot(), config, new Date(now())), config.token)
+  }
 
   const deps: HandlerDeps = {
     dataDir: options.dataDir,

@@ -1,5 +1,5 @@
 import type { FieldError, Settings } from '../../../src-preload/contract'
-import { blankToNull, TOKEN_MAX, urlProblems } from '../config/api-config'
+import { blankToNull, tokenProblems, urlProblems } from '../config/api-config'
 import { OutpostError } from '../errors'
 import { isCurrency } from '../orders/currency'
 import type { HandlerDeps } from './handler-deps'
@@ -40,18 +40,14 @@ export function settingsHandlers(deps: HandlerDeps) {
         currency = patch.currency.trim().toUpperCase()
         if (!isCurrency(currency)) errors.push({ field: 'currency', code: 'invalid_currency', message: 'Not an ISO 4217 currency code.' })
       }
-      if (patch.apiToken && patch.apiToken.length > TOKEN_MAX) {
-        errors.push({ field: 'apiToken', code: 'too_long', message: 'The token is too long.', params: { max: TOKEN_MAX } })
-      }
+      const token = patch.apiToken === undefined ? undefined : blankToNull(patch.apiToken)
+      if (token) errors.push(...tokenProblems(token))
       if (errors.length > 0) throw new OutpostError('validation_failed', 'Some settings are invalid.', { fields: errors })
 
       const before = relayConfig()
       db.transaction(() => {
         if (apiUrl !== undefined) settings.set('apiUrl', apiUrl)
-        if (patch.apiToken !== undefined) {
-          const token = blankToNull(patch.apiToken)
-          settings.set('apiToken', token === null ? null : secretBox.seal(token))
-        }
+        if (token !== undefined) settings.set('apiToken', token === null ? null : secretBox.seal(token))
         if (patch.paused !== undefined) settings.set('paused', patch.paused ? 'true' : 'false')
         if (patch.language !== undefined) settings.set('language', patch.language)
         if (currency !== undefined) settings.set('currency', currency)
