@@ -4,7 +4,7 @@ import type { Core } from './core-types'
 import { createCore } from './create-core'
 import { openSqlite } from './db/native-sqlite'
 import { join } from 'node:path'
-import { startScriptedApi, waitFor } from '../testing/scripted-api'
+import { acceptAll, startScriptedApi, waitFor } from '../testing/scripted-api'
 
 let dir: ReturnType<typeof tempDir>
 let core: Core | null = null
@@ -175,6 +175,47 @@ describe('issue 9 bug 4: a token that cannot go into an HTTP header', () => {
     } finally {
       await core?.shutdown()
       core = null
+      await api.close()
+    }
+  })
+})
+
+describe('issue 9 bug 5: the token is bound to the API origin', () => {
+  const stored = () => rows(`SELECT count(*) AS n FROM settings WHERE key = 'apiToken'`)
+
+  it('moving the API to another scheme, host or port clears the stored token, and says so', async () => {
+    const c = open()
+    for (const next of ['https://api.example', 'http://other.example', 'http://api.example:8080', null]) {
+      expect(await c.handlers.updateSettings({ apiUrl: 'http://api.example', apiToken: 'tok-123456' })).toMatchObject({ ok: true, value: { hasToken: true } })
+      const r = await c.handlers.updateSettings({ apiUrl: next })
+      expect(r, String(next)).toMatchObject({ ok: true, value: { hasToken: false, tokenCleared: true } })
+      expect(stored(), String(next)).toEqual([{ n: 0 }])
+    }
+  })
+
+  it('keeps the token for the same origin, and when the same edit gives a new one', async () => {
+    const c = open()
+    await c.handlers.updateSettings({ apiUrl: 'http://api.example', apiToken: 'tok-123456' })
+    const samePath = await c.handlers.updateSettings({ apiUrl: 'http://api.example:80/v2/' })
+    expect(samePath.ok && samePath.value).toMatchObject({ hasToken: true })
+    expect(samePath.ok && samePath.value.tokenCleared).toBeUndefined()
+    const moved = await c.handlers.updateSettings({ apiUrl: 'https://new.example', apiToken: 'tok-654321' })
+    expect(moved.ok && moved.value).toMatchObject({ hasToken: true })
+    expect(moved.ok && moved.value.tokenCleared).toBeUndefined()
+    expect((await c.handlers.updateSettings({ paused: true })).ok).toBe(true)
+    expect(stored()).toEqual([{ n: 1 }])
+  })
+
+  it('a token from a flag or the environment does not follow the API to another origin either', async () => {
+    const api = await startScriptedApi(acceptAll)
+    try {
+      const c = open({ flags: { apiUrl: 'http://127.0.0.1:1', apiToken: 'flag-token-1' }, env: { apiToken: 'env-token-1' } })
+      const r = await c.handlers.updateSettings({ apiUrl: api.url })
+      expect(r).toMatchObject({ ok: true, value: { hasToken: false, tokenCleared: true } })
+      await c.handlers.createOrder({ customer: 'a', items: [{ name: 'x', quantity: 1, unitPrice: '1' }] })
+      await c.handlers.syncNow(undefined)
+      expect(api.requests.map((q) => q.authorization)).toEqual([undefined])
+    } finally {
       await api.close()
     }
   })

@@ -116,6 +116,12 @@ export class ApiConfig {
     return { apiUrl: this.url().value, token: this.token(), paused: this.deps.settings.get('paused') === 'true' }
   }
 
+  /** The URL in effect once the stored value becomes `stored` (undefined: unchanged). An edit replaces the flag. */
+  urlAfterEdit(stored: string | null | undefined): string | null {
+    if (stored === undefined) return this.url().value
+    return stored ?? this.env.apiUrl
+  }
+
   token(): string | null {
     return this.flags.apiToken ?? this.storedToken() ?? this.env.apiToken
   }

@@ -1,5 +1,5 @@
 import type { FieldError, Settings } from '../../../src-preload/contract'
-import { blankToNull, tokenProblems, urlProblems } from '../config/api-config'
+import { apiOrigin, blankToNull, tokenProblems, urlProblems } from '../config/api-config'
 import { OutpostError } from '../errors'
 import { isCurrency } from '../orders/currency'
 import type { HandlerDeps } from './handler-deps'
@@ -45,20 +45,29 @@ export function settingsHandlers(deps: HandlerDeps) {
       if (errors.length > 0) throw new OutpostError('validation_failed', 'Some settings are invalid.', { fields: errors })
 
       const before = relayConfig()
+      // The token belongs to the origin it was given for: moving the API to
+      // another scheme, host or port (or to none) drops it, unless this same
+      // edit gives a new one. Otherwise whoever can call updateSettings could
+      // point Outpost at their own server and receive the bearer token.
+      const moved = apiOrigin(before.apiUrl) !== apiOrigin(apiConfig.urlAfterEdit(apiUrl))
+      const dropToken = moved && !token && before.token !== null
       db.transaction(() => {
         if (apiUrl !== undefined) settings.set('apiUrl', apiUrl)
-        if (token !== undefined) settings.set('apiToken', token === null ? null : secretBox.seal(token))
+        if (dropToken) settings.set('apiToken', null)
+        else if (token !== undefined) settings.set('apiToken', token === null ? null : secretBox.seal(token))
         if (patch.paused !== undefined) settings.set('paused', patch.paused ? 'true' : 'false')
         if (patch.language !== undefined) settings.set('language', patch.language)
         if (currency !== undefined) settings.set('currency', currency)
       })()
       apiConfig.edited({ apiUrl: apiUrl !== undefined, apiToken: patch.apiToken !== undefined })
+      if (moved && !token) apiConfig.forgetRuntimeTokens()
       const after = relayConfig()
       if (before.apiUrl !== after.apiUrl || before.token !== after.token || before.paused !== after.paused) {
         relay.configChanged()
       }
       deps.statusChanged()
-      return currentSettings(deps)
+      if (dropToken) deps.log.info('The API moved to another origin; its token was cleared')
+      return dropToken ? { ...currentSettings(deps), tokenCleared: true as const } : currentSettings(deps)
     },
   } satisfies HandlerMap
 }
