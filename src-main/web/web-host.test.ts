@@ -1,5 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../cli/cli-support'
@@ -184,5 +186,54 @@ describe('browser host with the real HTTP bridge', () => {
     expect(await api.getStatus(undefined)).toMatchObject({ ok: true, value: { api: 'not-configured' } })
     const refused = createHttpBridge({ fetch: (url, init) => fetch(url, init), baseUrl: host.url, sessionSecret: null })
     expect(await refused.getStatus(undefined)).toMatchObject({ ok: false, error: { code: 'internal' } })
+  })
+})
+
+describe('browser host: oversized bodies over a real socket (issue 9 bug 9)', () => {
+  /** Sends the head, then up to `maxBytes` of body in 64 KiB chunks until the server answers or closes. */
+  async function upload(headers: string[], maxBytes: number) {
+    const session = await sessionSecret()
+    const socket = connect(host.port, '127.0.0.1')
+    await once(socket, 'connect')
+    let reply = ''
+    let closed = false
+    socket.on('data', (b: Buffer) => (reply += b.toString('latin1')))
+    socket.on('close', () => (closed = true))
+    socket.on('error', () => (closed = true))
+    const started = Date.now()
+    socket.write([`POST /api/invoke/createOrder HTTP/1.1`, `Host: 127.0.0.1:${host.port}`, 'Content-Type: application/json', `X-Outpost-Session: ${session}`, ...headers, '', ''].join('\r\n'))
+    const chunked = headers.includes('Transfer-Encoding: chunked')
+    const piece = Buffer.alloc(64 * 1024, 'a')
+    let sent = 0
+    while (sent < maxBytes && !closed && !reply.includes('\r\n\r\n')) {
+      const frame = chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece
+      if (!socket.write(frame)) await new Promise((r) => {
+        socket.once('drain', r)
+        socket.once('close', r)
+        setTimeout(r, 200)
+      })
+      sent += piece.length
+    }
+    await waitFor(() => reply.includes('\r\n\r\n') || closed, 5000, 'a reply')
+    await waitFor(() => closed, 5000, 'the server to close the connection')
+    socket.destroy()
+    return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(reply)?.[1]), sent, ms: Date.now() - started, reply }
+  }
+
+  it('refuses a declared Content-Length over the limit at once, without reading the body', async () => {
+    // 200 MB declared, 1 MiB actually sent: the answer must not wait for the rest.
+    const r = await upload([`Content-Length: ${200 * 1024 * 1024}`], 1024 * 1024)
+    expect(r.status).toBe(413)
+    expect(r.reply).toContain('"too_big"')
+    expect(r.ms).toBeLessThan(3000)
+    expect(core.status().counts.pending).toBe(0)
+  })
+
+  it('stops reading a chunked body once it passes the limit, and closes the connection', async () => {
+    const r = await upload(['Transfer-Encoding: chunked'], 200 * 1024 * 1024)
+    expect(r.status).toBe(413)
+    // The limit is 1 MiB; socket buffers account for the rest, never the 200 MB.
+    expect(r.sent).toBeLessThan(16 * 1024 * 1024)
+    expect(core.status().counts.pending).toBe(0)
   })
 })

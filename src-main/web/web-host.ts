@@ -114,9 +114,12 @@ export async function startWebHost(opts: { core: Core; port: number; staticDir: 
       sendJson(res, 415, fail('invalid_type', 'Send JSON (Content-Type: application/json).'))
       return
     }
-    const body = await readBody(req, MAX_BODY_BYTES)
+    // Refuse what is declared too large before reading a byte of it, and
+    // stop reading a chunked body the moment it passes the limit.
+    const declared = Number(req.headers['content-length'] ?? 0)
+    const body = declared > MAX_BODY_BYTES ? null : await readBody(req, MAX_BODY_BYTES)
     if (body === null) {
-      sendJson(res, 413, fail('too_big', 'The request is too large.'))
+      refuseTooLarge(req, res)
       return
     }
     let input: unknown
@@ -220,17 +223,38 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text)
 }
 
+/** The body as text, or null as soon as it passes `limit` (the rest is never read). */
 function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    let tooBig = false
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length
-      if (size > limit) tooBig = true
-      else chunks.push(chunk)
-    })
-    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks).toString('utf8')))
+      if (size <= limit) {
+        chunks.push(chunk)
+        return
+      }
+      req.off('data', onData)
+      req.pause()
+      resolve(null)
+    }
+    req.on('data', onData)
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
+}
+
+/**
+ * 413, then close the connection: the rest of the upload is never read. The
+ * socket is half-closed once the reply is out (so the client can read it) and
+ * destroyed shortly after in case the client keeps sending.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  req.pause()
+  res.setHeader('Connection', 'close')
+  res.on('finish', () => {
+    req.socket.end()
+    setTimeout(() => req.socket.destroy(), 1000).unref()
+  })
+  sendJson(res, 413, fail('too_big', 'The request is too large.'))
 }
