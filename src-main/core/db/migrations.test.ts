@@ -122,6 +122,32 @@ describe('opening the database', () => {
     db.close()
   })
 
+  it('a migration may be a function (a data backfill), run in the same transaction as the SQL ones', () => {
+    databaseAt(3).close()
+    const seed = openSqlite(join(dir.path, DB_FILE_NAME))
+    seed.prepare(`INSERT INTO orders VALUES ('o1', ' Bo ', NULL, 'USD', '[]', 0, '2026-01-01T00:00:00.000Z')`).run()
+    seed.close()
+    const backfill = {
+      version: 4,
+      name: 'trim customers',
+      up: (db: SqliteDatabase) => {
+        for (const row of db.prepare('SELECT id, customer FROM orders').all() as { id: string; customer: string }[]) {
+          db.prepare('UPDATE orders SET customer = ? WHERE id = ?').run(row.customer.trim(), row.id)
+        }
+      },
+    }
+    const failing = { version: 5, name: 'fails', up: () => {
+      throw new Error('backfill failed')
+    } }
+    expect(() => openDatabase(dir.path, { migrations: [...migrations.slice(0, 3), backfill, failing] })).toThrow('backfill failed')
+    let db = openSqlite(join(dir.path, DB_FILE_NAME))
+    expect([schemaVersion(db), db.prepare('SELECT customer FROM orders').pluck().get()]).toEqual([3, ' Bo '])
+    db.close()
+    db = openDatabase(dir.path, { migrations: [...migrations.slice(0, 3), backfill] })
+    expect([schemaVersion(db), db.prepare('SELECT customer FROM orders').pluck().get()]).toEqual([4, 'Bo'])
+    db.close()
+  })
+
   it('rejects a migration list that is out of order', () => {
     const db = openSqlite(join(dir.path, DB_FILE_NAME))
     expect(() => migrate(db, [migrations[1]!, migrations[0]!])).toThrow(/out of order/)

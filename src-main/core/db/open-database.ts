@@ -73,7 +73,10 @@ export function migrate(db: SqliteDatabase, list: readonly Migration[] = migrati
   const current = schemaVersion(db)
   if (current === latest) return
   db.transaction(() => {
-    for (const m of list.slice(current)) db.exec(m.up)
+    for (const m of list.slice(current)) {
+      if (typeof m.up === 'string') db.exec(m.up)
+      else m.up(db)
+    }
     db.pragma(`user_version = ${latest}`)
   }).immediate()
 }
