@@ -220,3 +220,11 @@ describe('issue 9 bug 5: the token is bound to the API origin', () => {
     }
   })
 })
+
+describe('diagnostics', () => {
+  it('keep the API host and mark a query string as redacted, never dropping the marker', async () => {
+    const c = open()
+    await c.handlers.updateSettings({ apiUrl: 'https://user:pw@api.example:8443/v1?key=abc' })
+    expect(c.diagnostics().settings.apiUrl).toBe('https://api.example:8443/v1?[redacted]')
+  })
+})
