@@ -1,10 +1,10 @@
 import {
   methodNames,
-  type AppError,
   type EventName,
   type MethodName,
   type OutpostApi,
 } from '../../../src-preload/contract'
+import { internalError } from '../internal-error'
 
 /** The slice of EventSource the bridge uses, so tests can pass a fake. */
 export interface EventSourceLike {
@@ -46,9 +46,6 @@ export function readSessionSecret(doc: DocumentLike | undefined = (globalThis as
 const CLOSED = 2
 type Listener = (payload: unknown) => void
 
-function internalError(message: string): { ok: false; error: AppError } {
-  return { ok: false, error: { code: 'internal', message } }
-}
 
 /**
  * Reads a host response. The body is returned as parsed JSON only when it is
