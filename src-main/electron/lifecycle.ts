@@ -8,6 +8,7 @@
  * - an uncaught exception in main: log it, tell the user, close the database,
  *   exit non-zero.
  */
+import { within } from '../core/util/timeout'
 
 export type QuitChoice = 'send-now' | 'quit'
 
@@ -38,21 +39,6 @@ export interface QuitTimings {
 }
 
 export const DEFAULT_QUIT_TIMINGS: QuitTimings = { shutdownTimeoutMs: 8_000, askTimeoutMs: 30_000, sendTimeoutMs: 12_000 }
-
-const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
-  new Promise((resolve, reject) => {
-    const t = setTimeout(() => resolve('timeout'), ms)
-    p.then(
-      (v) => {
-        clearTimeout(t)
-        resolve(v)
-      },
-      (e: unknown) => {
-        clearTimeout(t)
-        reject(e instanceof Error ? e : new Error(String(e)))
-      },
-    )
-  })
 
 export type QuitPhase = 'running' | 'shutting-down' | 'done'
 
