@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
-import { cspHeader } from './src-main/content-security-policy'
+import { withDevCspMeta } from './src-main/content-security-policy'
 
 const root = dirname(fileURLToPath(import.meta.url))
 
@@ -20,11 +20,7 @@ export function devCspRelaxation(): Plugin {
     apply: 'serve',
     transformIndexHtml: (html, ctx) => {
       const origin = ctx.server?.resolvedUrls?.local[0] ?? `http://localhost:${ctx.server?.config.server.port ?? 5173}`
-      const policy = cspHeader({ devServerOrigin: origin })
-        .split('; ')
-        .filter((d) => !d.startsWith('frame-ancestors'))
-        .join('; ')
-      return html.replace(/(http-equiv="Content-Security-Policy"\s+content=")[^"]*"/, `$1${policy}"`)
+      return withDevCspMeta(html, origin)
     },
   }
 }

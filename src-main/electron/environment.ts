@@ -4,6 +4,7 @@
  * docs/packaging.md). Plain data: main.ts passes `process.env`, `process.argv`
  * and `app.isPackaged`.
  */
+import { apiEnv } from '../core/config/api-config'
 import { parseShellFlags, type ShellFlags } from './args'
 
 export interface ShellEnvironment {
@@ -35,7 +36,7 @@ export function readShellEnvironment(input: {
     dataDirOverride: nonEmpty(env.OUTPOST_DATA_DIR),
     devServerUrl: input.isPackaged ? undefined : nonEmpty(env.ELECTRON_RENDERER_URL),
     flags: parseShellFlags(input.argv),
-    apiEnv: { apiUrl: env.OUTPOST_API_URL, apiToken: env.OUTPOST_API_TOKEN },
+    apiEnv: apiEnv(env),
     quitAskTimeoutMs: Number.isFinite(timeout) && timeout >= 0 ? timeout : DEFAULT_QUIT_ASK_TIMEOUT_MS,
   }
 }
