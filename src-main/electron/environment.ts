@@ -4,7 +4,7 @@
  * docs/packaging.md). Plain data: main.ts passes `process.env`, `process.argv`
  * and `app.isPackaged`.
  */
-import { apiEnv } from '../core/config/api-config'
+import { apiEnv, type ApiValues } from '../core/config/api-config'
 import { parseShellFlags, type ShellFlags } from './args'
 
 export interface ShellEnvironment {
@@ -15,7 +15,7 @@ export interface ShellEnvironment {
   /** --api-url / --api-token. */
   flags: ShellFlags
   /** OUTPOST_API_URL / OUTPOST_API_TOKEN (below stored settings and flags). */
-  apiEnv: { apiUrl: string | undefined; apiToken: string | undefined }
+  apiEnv: ApiValues
   /** OUTPOST_QUIT_NOTE_TIMEOUT_MS: how long the quit question may wait for an answer; 0 quits without asking. */
   quitAskTimeoutMs: number
 }
