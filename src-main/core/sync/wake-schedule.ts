@@ -69,6 +69,6 @@ export class WakeSchedule {
   /** Stop for good (shutdown): nothing fires, nothing can be armed again. */
   close(): void {
     this.closed = true
-    for (const r of [...this.wakes.keys()]) this.clear(r)
+    for (const r of this.wakes.keys()) this.clear(r)
   }
 }
