@@ -285,12 +285,13 @@ describe('hostile server: protocol and timers', () => {
   it('a fetch error echoing a bad token (CR/LF in it) is redacted by the client, on both paths', async () => {
     const api = await scripted(acceptAll)
     const bad = 'abc\r\nsecretpart-991'
-    for (const f of [createNodeHttpFetch(), (input: string, init: RequestInit) => fetch(input, init)]) {
+    const nodeFetch = createNodeHttpFetch()
+    closers.push(() => nodeFetch.close())
+    for (const f of [nodeFetch, (input: string, init: RequestInit) => fetch(input, init)]) {
       const client = new ApiClient({ apiUrl: api.url, token: bad, fetch: f })
       const r = await client.postEvents('{"events":[]}')
       expect(r.kind).toBe('network')
       expect(JSON.stringify(r)).not.toContain('secretpart-991')
-      if ('close' in f) f.close()
     }
   })
 })

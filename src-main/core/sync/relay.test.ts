@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { acceptAll, startScriptedApi, waitFor, type ScriptedReply, type ScriptedRequest } from '../../testing/scripted-api'
 import { tempDir } from '../../testing/temp-dir'
+import { freeLoopbackPort } from '../../cli/free-port'
 import { startReferenceApi } from '../../reference-api/server'
 import type { Core, CoreOptions } from '../core-types'
 import { createCore } from '../create-core'
@@ -160,6 +161,18 @@ describe('outcomes', () => {
     expect(core.status().connectivity).not.toBe('offline')
     await waitFor(() => statuses()[0] === 'sent', 5000)
     expect(core.status()).toMatchObject({ connectivity: 'online', api: 'reachable', lastError: null })
+  })
+
+  it('issue 10: connection refused (nothing listening) is "unreachable", never "offline"', async () => {
+    const port = await freeLoopbackPort()
+    const core = start(`http://127.0.0.1:${port}`)
+    await order(core)
+    await waitFor(() => core.status().lastError?.code === 'network', 3000, 'network error')
+    expect(core.status()).toMatchObject({ api: 'unreachable', phase: 'backing-off' })
+    expect(core.status().connectivity).not.toBe('offline')
+    expect(core.status().nextRetryAt).not.toBeNull()
+    core.setOsOnline(false)
+    expect(core.status().connectivity).toBe('offline') // only the OS says so
   })
 
   it('a request that times out is retried with the same event id', async () => {
@@ -406,6 +419,34 @@ describe('restarts and leases', () => {
     await order(second)
     await waitFor(() => statuses().join() === 'sent,sent', 3000, 'second process delivered')
     expect(Date.now() - t).toBeLessThan(1000)
+  })
+})
+
+describe('progress', () => {
+  it('issue 10: orders created during a run extend the total, so done never exceeds total', async () => {
+    const api = await scripted(async (req) => {
+      await new Promise((r) => setTimeout(r, 40))
+      return acceptAll(req)
+    })
+    const core = start(api.url, { startRelay: false, relay: { batchSize: 2, concurrency: 1 } })
+    for (let i = 0; i < 4; i++) await order(core, `seed${i}`)
+    const samples: { done: number; total: number }[] = []
+    const off = core.on('status', (s) => {
+      if (s.progress) samples.push(s.progress)
+    })
+    const sync = core.handlers.syncNow(undefined)
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 25))
+      await order(core, `during${i}`)
+      const p = core.status().progress
+      if (p) samples.push(p)
+    }
+    await sync
+    await waitFor(() => statuses().every((x) => x === 'sent'), 5000)
+    off()
+    expect(samples.length).toBeGreaterThan(3)
+    for (const p of samples) expect(p.done).toBeLessThanOrEqual(p.total)
+    expect(Math.max(...samples.map((p) => p.total))).toBeGreaterThan(4)
   })
 })
 
