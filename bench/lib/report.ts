@@ -129,7 +129,9 @@ export function formatTable(report: Report): string {
       const key = `${s}.${k}`
       const v = (report[s] as Record<string, number | null>)[k] ?? null
       const t = report.meta.targets[key]
-      rows.push([key, v === null ? '—' : formatNumber(v), t?.target ?? '', t?.met === null || t === undefined ? '' : t.met ? 'met' : 'MISSED'])
+      const verdict = t?.met === null || t === undefined ? '' : t.met ? 'met' : 'MISSED'
+      const sp = (report.details[s]?.spread as Record<string, [number, number]> | undefined)?.[k]
+      rows.push([key, v === null ? '—' : formatNumber(v), t?.target ?? '', sp ? `${verdict} (IQR ${sp[0]}–${sp[1]})`.trim() : verdict])
     }
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i as 0 | 1 | 2 | 3].length)))
