@@ -88,9 +88,10 @@ function bodyStream(
   finish: () => void,
   setFail: (fail: (err: unknown) => void) => void,
 ): ReadableStream<Uint8Array> {
+  // Set on end, error or cancel: nothing is enqueued into a finished stream.
+  let done = false
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      let done = false
       const fail = (err: unknown) => {
         if (done) return
         done = true
@@ -123,6 +124,7 @@ function bodyStream(
       res.resume()
     },
     cancel() {
+      done = true
       finish()
       destroy()
     },
