@@ -440,7 +440,7 @@ export class Relay {
         batch.map((e) => e.id),
         res.results.map((r) => r.id),
       )
-      if (violation) this.deps.log.warn('Protocol violation in a results list; the whole batch goes again', { detail: violation, events: batch.length })
+      if (violation) this.deps.log.warn('Protocol violation in a results list; the whole batch goes again', { detail: this.redact(violation), events: batch.length })
     }
     const observed: Observed =
       res.kind === 'results'
