@@ -51,6 +51,12 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? Number.NaN) + (s[mid] ?? Number.NaN)) / 2
 }
 
+/** The spread printed beside a ratio: the interquartile range [p25, p75] of the samples (nearest rank). */
+export function spread(values: readonly number[]): [number, number] {
+  const s = [...values].sort((a, b) => a - b)
+  return [round(percentile(s, 25), 3), round(percentile(s, 75), 3)]
+}
+
 export const round = (n: number, digits = 0): number => {
   const f = 10 ** digits
   return Math.round(n * f) / f

@@ -14,9 +14,11 @@ import { createCore } from '../../src-main/core/create-core'
 import { DB_FILE_NAME, openDatabase } from '../../src-main/core/db/open-database'
 import { openSqlite } from '../../src-main/core/db/native-sqlite'
 import { DEFAULT_TUNING } from '../../src-main/core/sync/relay'
-import type { WireEvent } from '../../src-main/core/sync/api-client'
+import type { FetchLike, WireEvent } from '../../src-main/core/sync/api-client'
+import { createNodeHttpFetch } from '../../src-main/core/sync/node-http-fetch'
+import { createUndiciPoolFetch } from '../lib/undici-fetch'
 import type { ScenarioOutcome } from '../lib/report'
-import { copyDir, median, orderInput, quietLog, round, seedOrdersFast, sleep, startApiProcess, tempDir, type ApiProcess } from '../lib/util'
+import { copyDir, median, orderInput, quietLog, round, seedOrdersFast, sleep, spread, startApiProcess, tempDir, type ApiProcess } from '../lib/util'
 
 export interface DrainOptions {
   events?: number
@@ -73,18 +75,23 @@ export async function runDrain(opts: DrainOptions = {}): Promise<ScenarioOutcome
     const rate = (runs: { ms: number }[]) => (events / median(runs.map((x) => x.ms))) * 1000
     const eventsPerSec = rate(oursRuns)
     const baselineEventsPerSec = rate(baseRuns)
+    // Each round's own ratio (its two runs sat side by side in time); the median of those.
+    const roundRatios = oursRuns.map((o, i) => (baseRuns[i]?.ms ?? Number.NaN) / o.ms)
 
     naive ??= await startNaiveRun({ log, ...(opts.naiveDurationMs ? { durationMs: opts.naiveDurationMs } : {}) })
     return {
       values: {
         eventsPerSec: round(eventsPerSec),
         baselineEventsPerSec: round(baselineEventsPerSec),
-        ratio: round(eventsPerSec / baselineEventsPerSec, 3),
+        ratio: round(median(roundRatios), 3),
         naiveEventsPerSec: round(naive.eventsPerSec, 2),
       },
       details: {
         events,
         rounds,
+        client: DRAIN_CLIENT,
+        ratioOfMedians: round(eventsPerSec / baselineEventsPerSec, 3),
+        spread: { ratio: spread(roundRatios) },
         batchSize: DEFAULT_TUNING.batchSize,
         concurrency: DEFAULT_TUNING.concurrency,
         oursMs: oursRuns.map((x) => round(x.ms)),
@@ -124,6 +131,7 @@ async function drainWithRelay(dataDir: string, apiDb: string, events: number): P
   const api = await startApiProcess(apiDb)
   let firstSend: number | null = null
   let lastMarked = 0
+  const client = makeClient()
   const core = createCore({
     dataDir,
     flags: { apiUrl: api.url },
@@ -131,7 +139,7 @@ async function drainWithRelay(dataDir: string, apiDb: string, events: number): P
     log: quietLog,
     fetch: (input, init) => {
       if (firstSend === null && input.endsWith('/events')) firstSend = performance.now()
-      return fetch(input, init)
+      return client.fetch(input, init)
     },
   })
   try {
@@ -146,8 +154,25 @@ async function drainWithRelay(dataDir: string, apiDb: string, events: number): P
     return { ms: lastMarked - firstSend, requests }
   } finally {
     await core.shutdown()
+    await client.close()
     await api.close()
   }
+}
+
+/**
+ * The relay's HTTP client in the measured runs: by default the one the app
+ * uses under Node (node-http-fetch.ts). OUTPOST_BENCH_CLIENT=undici-pool or
+ * =fetch measures the alternatives (bench/README.md "HTTP client").
+ */
+export const DRAIN_CLIENT = (process.env.OUTPOST_BENCH_CLIENT ?? 'node-http') as 'node-http' | 'undici-pool' | 'fetch'
+function makeClient(): { fetch: FetchLike; close: () => Promise<void> | void } {
+  if (DRAIN_CLIENT === 'undici-pool') {
+    const f = createUndiciPoolFetch()
+    return { fetch: f, close: () => f.close() }
+  }
+  if (DRAIN_CLIENT === 'fetch') return { fetch: (input, init) => fetch(input, init), close: () => undefined }
+  const f = createNodeHttpFetch()
+  return { fetch: f, close: () => f.close() }
 }
 
 /** Baseline: the same events, in batches of the relay's size, with as many requests in flight, from memory. */

@@ -26,7 +26,7 @@ afterEach(() => {
 const NOW = new Date('2026-11-27T12:00:00.000Z')
 const idle: RelaySnapshot = {
   api: 'reachable',
-  networkDown: false,
+  osOnline: null,
   authPaused: false,
   draining: false,
   sending: 0,
@@ -77,7 +77,7 @@ describe('status model', () => {
 
   it('offline is not a server failure', () => {
     add(NOW)
-    const offline = computeStatus(outbox, { ...idle, api: 'unreachable', networkDown: true, probing: true, nextRetryAt: NOW.getTime() + 4000 }, configured, NOW)
+    const offline = computeStatus(outbox, { ...idle, api: 'unreachable', osOnline: false, probing: true, nextRetryAt: NOW.getTime() + 4000 }, configured, NOW)
     expect(offline).toMatchObject({ connectivity: 'offline', api: 'unreachable', phase: 'backing-off', nextRetryAt: '2026-11-27T12:00:04.000Z' })
     const failing = computeStatus(outbox, { ...idle, api: 'unreachable', nextRetryAt: NOW.getTime() + 30_000 }, configured, NOW)
     expect(failing).toMatchObject({ connectivity: 'online', api: 'unreachable', phase: 'backing-off' })

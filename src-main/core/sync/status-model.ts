@@ -15,9 +15,9 @@ export function computeStatus(outbox: OutboxRepo, relay: RelaySnapshot, config: 
       : relay.api === 'reachable'
         ? 'reachable'
         : 'unreachable'
-  const connectivity: SyncStatus['connectivity'] = relay.networkDown
+  const connectivity: SyncStatus['connectivity'] = relay.osOnline === false
     ? 'offline'
-    : relay.api === 'reachable' || relay.api === 'unauthorized' || relay.api === 'unreachable'
+    : relay.api === 'reachable' || relay.api === 'unauthorized' || relay.api === 'unreachable' || relay.api === 'server-error'
       ? 'online'
       : 'unknown'
   const phase: SyncStatus['phase'] =
