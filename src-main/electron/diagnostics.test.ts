@@ -14,11 +14,12 @@ const core: CoreDiagnostics = {
   orders: 15,
   settings: { apiUrl: 'https://bob:pw@api.example.com/v1?key=abc', hasToken: true, paused: false, language: 'zh-TW', currency: 'TWD' },
   status: {
+    kind: 'attention',
     connectivity: 'online',
     api: 'reachable',
     phase: 'backing-off',
     userPaused: false,
-    counts: { pending: 4, sending: 0, dead: 1, sentToday: 10 },
+    counts: { pending: 4, sending: 0, dead: 1, discarded: 0, sentToday: 10 },
     progress: null,
     lastSuccessAt: '2025-01-01T10:00:00.000Z',
     lastError: { code: 'rejected', message: 'HTTP 422: customer "Alice Secret" rejected, token=tok_123', at: '2025-01-01T10:01:00.000Z', httpStatus: 422 },
