@@ -48,6 +48,8 @@ export const errorCodes = [
   'internal',
   'database_newer',
   'storage_unavailable',
+  /** The renderer could not reach its host at all (the browser host stopped): nothing was done. */
+  'host_unreachable',
 ] as const
 export const ErrorCode = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -343,6 +345,11 @@ export type OutpostApi = {
   onOrdersChanged(listener: (change: EventPayload<'ordersChanged'>) => void): () => void
   /** Which host the renderer runs in. */
   readonly host: 'electron' | 'web'
+  /**
+   * Whether the host process is still there (the browser host can stop while
+   * its page stays open). Absent where the page cannot outlive its host (Electron).
+   */
+  onHostState?(listener: (state: 'up' | 'stopped') => void): () => void
 }
 
 declare global {

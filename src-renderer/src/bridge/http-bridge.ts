@@ -22,13 +22,23 @@ export interface HttpBridgeDeps {
   /** Prefix for the host's endpoints; '' for same-origin. */
   baseUrl?: string
   setTimeout?: (fn: () => void, ms: number) => unknown
+  clearTimeout?: (handle: unknown) => void
+  /** How long the event stream may stay down before the host counts as stopped. */
+  hostGoneMs?: number
 }
+
+/** A host restart or a sleep-wake reconnects within a second or two; longer means it is gone. */
+const HOST_GONE_MS = 4000
 
 const CLOSED = 2
 type Listener = (payload: unknown) => void
 
 function internalError(message: string): { ok: false; error: AppError } {
   return { ok: false, error: { code: 'internal', message } }
+}
+
+function hostUnreachable(message: string): { ok: false; error: AppError } {
+  return { ok: false, error: { code: 'host_unreachable', message } }
 }
 
 /**
@@ -57,6 +67,30 @@ export async function readResult(response: Response): Promise<unknown> {
 export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
   const base = deps.baseUrl ?? ''
   const later = deps.setTimeout ?? ((fn: () => void, ms: number) => setTimeout(fn, ms))
+  const cancel = deps.clearTimeout ?? ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>))
+  const hostGoneMs = deps.hostGoneMs ?? HOST_GONE_MS
+
+  // The host's presence: 'up' while the event stream is open, 'stopped' once
+  // it has been down for hostGoneMs or a request found nobody listening.
+  const hostListeners = new Set<(state: 'up' | 'stopped') => void>()
+  let hostState: 'up' | 'stopped' = 'up'
+  let goneTimer: unknown = null
+  function setHost(state: 'up' | 'stopped'): void {
+    if (goneTimer !== null && state === 'up') {
+      cancel(goneTimer)
+      goneTimer = null
+    }
+    if (state === hostState) return
+    hostState = state
+    for (const l of hostListeners) l(state)
+  }
+  function suspectHostGone(): void {
+    if (goneTimer !== null || hostState === 'stopped') return
+    goneTimer = later(() => {
+      goneTimer = null
+      setHost('stopped')
+    }, hostGoneMs)
+  }
 
   async function invoke(name: MethodName, input: unknown): Promise<unknown> {
     try {
@@ -67,7 +101,10 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
       })
       return await readResult(response)
     } catch (e) {
-      return internalError(`Network error: ${e instanceof Error ? e.message : String(e)}`)
+      // fetch rejects only when no HTTP answer came at all: the host is not
+      // there, so the request did nothing (a Save did not save).
+      setHost('stopped')
+      return hostUnreachable(`Network error: ${e instanceof Error ? e.message : String(e)}`)
     }
   }
 
@@ -101,6 +138,7 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
     es.addEventListener('ordersChanged', onMessage('ordersChanged'))
     es.onopen = () => {
       retryMs = 1000
+      setHost('up')
       // Events sent before the stream opened (or while it was down) are gone:
       // take a fresh status snapshot, and after an outage tell the order list
       // to reload what it shows (created: true with no ids means "resync").
@@ -113,6 +151,7 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
     }
     es.onerror = () => {
       lostConnection = true
+      suspectHostGone()
       // EventSource retries by itself unless the server answered with an
       // error status; then it gives up (CLOSED) and we start over.
       if (es.readyState === CLOSED) {
@@ -137,6 +176,13 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
     ...calls,
     onStatus: (listener: Listener) => subscribe('status', listener),
     onOrdersChanged: (listener: Listener) => subscribe('ordersChanged', listener),
+    onHostState: (listener: (state: 'up' | 'stopped') => void) => {
+      hostListeners.add(listener)
+      connect()
+      return () => {
+        hostListeners.delete(listener)
+      }
+    },
     host: 'web' as const,
   }
   // The typed signatures promise validated values; callers go through api.ts,

@@ -249,6 +249,7 @@ export const en = {
   'errors.internal': 'Something went wrong. Please try again.',
   'errors.database_newer': 'The data was saved by a newer version of Outpost. Please update the app.',
   'errors.storage_unavailable': 'The data on this device cannot be reached right now',
+  'errors.host_unreachable': 'Outpost’s local service is not running, so nothing was done',
 
   // Used when main sends one of the codes above without the params its text needs.
   'errorsPlain.too_short': 'Too short',

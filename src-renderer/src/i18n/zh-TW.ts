@@ -243,6 +243,7 @@ export const zhTW: Record<MessageKey, string> = {
   'errors.internal': '發生錯誤,請再試一次。',
   'errors.database_newer': '資料是由較新版本的 Outpost 儲存的,請更新應用程式。',
   'errors.storage_unavailable': '目前無法存取此裝置上的資料',
+  'errors.host_unreachable': 'Outpost 的本機服務未執行，因此沒有執行任何動作',
 
   'errorsPlain.too_short': '太短',
   'errorsPlain.too_long': '太長',
