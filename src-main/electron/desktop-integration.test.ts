@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SyncStatus } from '../../src-preload/contract'
-import { DAY_MS, fileNotifyStore, NotificationPlanner, quitMessage, trayTooltip, waitingCount, type NotifyState, type NotifyStore } from './desktop-integration'
+import { DAY_MS, fileNotifyStore, NotificationPlanner, trayTooltip, waitingCount, type NotifyState, type NotifyStore } from './desktop-integration'
 import { pickShellLanguage, shellStrings } from './shell-strings'
 
 const en = shellStrings.en
@@ -40,8 +40,8 @@ function memoryStore(initial: NotifyState = { lastStaleNoticeAt: null }): Notify
 }
 
 describe('tray and badge', () => {
-  it('counts waiting orders (pending and in flight) in the tooltip', () => {
-    expect(waitingCount(status({ pending: 3, sending: 2 }))).toBe(5)
+  it('counts waiting orders in the tooltip; in-flight ones are part of pending, not added again', () => {
+    expect(waitingCount(status({ pending: 3, sending: 2 }))).toBe(3)
     expect(trayTooltip(status(), en)).toBe('Outpost · all orders synced')
     expect(trayTooltip(status({ pending: 1 }), en)).toBe('Outpost · 1 order waiting to sync')
     expect(trayTooltip(status({ pending: 4 }), en)).toBe('Outpost · 4 orders waiting to sync')
@@ -102,12 +102,12 @@ describe('fileNotifyStore', () => {
   })
 })
 
-describe('quit message', () => {
-  it('says how many orders wait, and nothing when none do', () => {
-    expect(quitMessage(status({ pending: 3 }), en)).toBe('3 orders are waiting to sync; they will be sent next time Outpost runs.')
-    expect(quitMessage(status({ pending: 1 }), en)).toBe('1 order is waiting to sync; it will be sent next time Outpost runs.')
-    expect(quitMessage(status(), en)).toBeNull()
-    expect(quitMessage(null, en)).toBeNull()
+describe('quit question', () => {
+  it('says how many orders are not sent yet, in both languages', () => {
+    expect(en.quitQuestion(1)).toBe('1 order has not been sent yet.')
+    expect(en.quitQuestion(3)).toBe('3 orders have not been sent yet.')
+    expect(shellStrings['zh-TW'].quitQuestion(3)).toBe('還有 3 筆訂單尚未送出。')
+    expect(en.quitSending(2, 3)).toBe('Outpost · sending 2 of 3 before quitting…')
   })
 })
 

@@ -10,9 +10,13 @@ import type { ShellStrings } from './shell-strings'
 export const NOTIFY_STATE_FILE = 'notifications.json'
 export const DAY_MS = 24 * 60 * 60 * 1000
 
-/** Orders not yet confirmed by the server: waiting plus in flight. */
+/**
+ * Orders not yet confirmed by the server. An event in flight is still
+ * `pending` in the outbox (`counts.sending` is a subset of `counts.pending`),
+ * so adding the two counted every in-flight order twice.
+ */
 export function waitingCount(status: Pick<SyncStatus, 'counts'>): number {
-  return status.counts.pending + status.counts.sending
+  return status.counts.pending
 }
 
 export function trayTooltip(status: Pick<SyncStatus, 'counts'>, strings: ShellStrings): string {
@@ -100,11 +104,4 @@ export class NotificationPlanner {
     }
     return notices
   }
-}
-
-/** The quiet message on quit, or null when nothing is waiting. */
-export function quitMessage(status: Pick<SyncStatus, 'counts'> | null, strings: ShellStrings): string | null {
-  if (!status) return null
-  const n = waitingCount(status)
-  return n > 0 ? strings.quitWaiting(n) : null
 }

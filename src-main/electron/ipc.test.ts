@@ -1,14 +1,16 @@
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import type { IpcMainInvokeEvent } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
 import { eventChannel, eventNames, invokeChannel, methodNames, type EventName } from '../../src-preload/contract'
-import { isTrustedSenderUrl, registerIpc, UntrustedSenderError, type CoreLike, type InvokeEventLike, type IpcMainLike } from './ipc'
+import type { CoreHandlers } from '../core/core-types'
+import { APP_INDEX_URL, isAppPageUrl } from './app-protocol'
+import { registerIpc, UntrustedSenderError, type IpcCore, type IpcMainPart } from './ipc'
 
-type Handler = (event: InvokeEventLike, ...args: unknown[]) => unknown
+type Handler = Parameters<IpcMainPart['handle']>[1]
 
+// A stand-in for Electron's ipcMain: it refuses a second handler for a channel, as the real one does.
 function fakeIpcMain() {
   const handlers = new Map<string, Handler>()
-  const ipcMain: IpcMainLike = {
+  const ipcMain: IpcMainPart = {
     handle(channel, listener) {
       if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)
       handlers.set(channel, listener)
@@ -23,11 +25,17 @@ function fakeIpcMain() {
 function fakeCore() {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
   const calls: Array<{ method: string; input: unknown }> = []
-  const core: CoreLike = {
-    invoke(method, input) {
-      calls.push({ method, input })
-      return Promise.resolve({ ok: true, value: { method } })
-    },
+  const handlers = Object.fromEntries(
+    methodNames.map((method) => [
+      method,
+      (input: unknown) => {
+        calls.push({ method, input })
+        return Promise.resolve({ ok: true, value: { method } })
+      },
+    ]),
+  ) as unknown as CoreHandlers
+  const core: IpcCore = {
+    handlers,
     on(event, listener) {
       const set = listeners.get(event) ?? new Set()
       set.add(listener as (payload: unknown) => void)
@@ -41,10 +49,10 @@ function fakeCore() {
   return { core, calls, emit, listeners }
 }
 
-const rendererDir = join('/opt', 'Outpost', 'resources', 'app.asar', 'out', 'renderer')
-const appUrl = pathToFileURL(join(rendererDir, 'index.html')).href
-const trusted = (url: string | null) => isTrustedSenderUrl(url, { rendererDir })
-const from = (url: string | null): InvokeEventLike => ({ senderFrame: url === null ? null : { url } })
+const appUrl = APP_INDEX_URL
+// The same rule main.ts passes: one definition of "our page".
+const trusted = (url: string | null) => isAppPageUrl(url)
+const from = (url: string | null) => ({ senderFrame: url === null ? null : { url } }) as unknown as IpcMainInvokeEvent
 
 describe('registerIpc', () => {
   it('registers one handler per contract method, and each calls core.invoke with the raw input', async () => {
@@ -119,24 +127,6 @@ describe('registerIpc', () => {
     dispose()
     emit('status', { phase: 'syncing' })
     expect(sentA).toHaveLength(2)
-  })
-})
-
-describe('isTrustedSenderUrl', () => {
-  it('trusts files inside out/renderer only', () => {
-    expect(isTrustedSenderUrl(appUrl, { rendererDir })).toBe(true)
-    expect(isTrustedSenderUrl(`${appUrl}#/orders`, { rendererDir })).toBe(true)
-    expect(isTrustedSenderUrl(pathToFileURL(join(rendererDir, '..', 'main', 'index.js')).href, { rendererDir })).toBe(false)
-    expect(isTrustedSenderUrl(pathToFileURL(`${rendererDir}-evil/index.html`).href, { rendererDir })).toBe(false)
-    expect(isTrustedSenderUrl('file://remote-host/share/index.html', { rendererDir })).toBe(false)
-    expect(isTrustedSenderUrl(null, { rendererDir })).toBe(false)
-    expect(isTrustedSenderUrl('garbage', { rendererDir })).toBe(false)
-  })
-  it('trusts the dev server origin only when one is configured', () => {
-    const dev = { rendererDir, devServerUrl: 'http://localhost:5173/' }
-    expect(isTrustedSenderUrl('http://localhost:5173/index.html', dev)).toBe(true)
-    expect(isTrustedSenderUrl('http://localhost:5174/', dev)).toBe(false)
-    expect(isTrustedSenderUrl('http://localhost:5173/', { rendererDir })).toBe(false)
   })
 })
 

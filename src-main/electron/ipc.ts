@@ -1,37 +1,22 @@
 /**
- * The contract wired to IPC: one `ipcMain.handle` per contract method, and
- * core events forwarded to every window. Written against a small `ipcMain`-like
- * interface so tests drive it with a plain object.
+ * The contract wired to IPC: one `ipcMain.handle` per contract method, each
+ * calling the core's typed handler of the same name, and core events forwarded
+ * to every window. Typed against the parts of Electron's own `IpcMain` and
+ * `WebContents` it uses, so tests drive it with plain stand-ins.
  */
-import { fileURLToPath } from 'node:url'
-import { isAbsolute, relative } from 'node:path'
-import { eventChannel, eventNames, invokeChannel, methodNames, type EventName, type EventPayload } from '../../src-preload/contract'
-import type { Result } from '../../src-preload/contract'
+import type { IpcMain, WebContents } from 'electron'
+import { eventChannel, eventNames, invokeChannel, methodNames } from '../../src-preload/contract'
+import type { Core } from '../core/core-types'
 
-export interface InvokeEventLike {
-  /** The frame that sent the message; null once it navigated away or was destroyed. */
-  senderFrame: { url: string } | null
-}
-
-export interface IpcMainLike {
-  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => unknown): void
-  removeHandler(channel: string): void
-}
-
-export interface CoreLike {
-  invoke(method: string, input: unknown): Promise<Result<unknown>>
-  on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void
-}
-
-export interface EventTarget {
-  send(channel: string, payload: unknown): void
-  isDestroyed(): boolean
-}
+export type IpcMainPart = Pick<IpcMain, 'handle' | 'removeHandler'>
+/** `core.handlers` is the typed map of every contract method: a missing one does not compile. */
+export type IpcCore = Pick<Core, 'handlers' | 'on'>
+export type EventTarget = Pick<WebContents, 'send' | 'isDestroyed'>
 
 export interface RegisterIpcOptions {
-  ipcMain: IpcMainLike
-  core: CoreLike
-  /** Whether a frame URL is one of the app's own pages. */
+  ipcMain: IpcMainPart
+  core: IpcCore
+  /** Whether a frame URL is one of the app's own pages: `isAppPageUrl` from app-protocol.ts. */
   isTrustedSender: (frameUrl: string | null) => boolean
   /** The webContents of every open window, asked on each event. */
   targets: () => EventTarget[]
@@ -45,7 +30,7 @@ export class UntrustedSenderError extends Error {
   }
 }
 
-const registered = new WeakSet<IpcMainLike>()
+const registered = new WeakSet<IpcMainPart>()
 
 /**
  * Registers every contract method and event. Returns a disposer that removes
@@ -69,7 +54,7 @@ export function registerIpc(options: RegisterIpcOptions): () => void {
           throw new UntrustedSenderError(channel)
         }
         // `input` stays unknown: the core validates it against the contract.
-        return core.invoke(name, input)
+        return core.handlers[name](input)
       })
       channels.push(channel)
     }
@@ -103,41 +88,4 @@ export function registerIpc(options: RegisterIpcOptions): () => void {
     for (const off of unsubscribes) off()
     registered.delete(ipcMain)
   }
-}
-
-export interface TrustedOrigins {
-  /** Absolute path of out/renderer. */
-  rendererDir?: string | undefined
-  /** electron-vite dev server (ELECTRON_RENDERER_URL). */
-  devServerUrl?: string | undefined
-}
-
-/** Whether a frame URL is one of our pages: a file inside out/renderer, or the dev server's origin. */
-export function isTrustedSenderUrl(frameUrl: string | null, trusted: TrustedOrigins): boolean {
-  if (!frameUrl) return false
-  let url: URL
-  try {
-    url = new URL(frameUrl)
-  } catch {
-    return false
-  }
-  if (trusted.devServerUrl) {
-    try {
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin === new URL(trusted.devServerUrl).origin) return true
-    } catch {
-      // fall through
-    }
-  }
-  if (url.protocol === 'file:' && trusted.rendererDir) {
-    if (url.host !== '' && url.host !== 'localhost') return false
-    let file: string
-    try {
-      file = fileURLToPath(url)
-    } catch {
-      return false
-    }
-    const rel = relative(trusted.rendererDir, file)
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
-  }
-  return false
 }

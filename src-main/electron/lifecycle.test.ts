@@ -1,13 +1,17 @@
 import { describe, expect, it, vi } from 'vitest'
-import { fatalErrorHandler, QuitController, RendererCrashPolicy, type QuitEffects } from './lifecycle'
+import { DEFAULT_QUIT_TIMINGS, fatalErrorHandler, QuitController, RendererCrashPolicy, type QuitEffects } from './lifecycle'
 
 function effects(over: Partial<QuitEffects> = {}) {
   const calls: string[] = []
   const fx: QuitEffects = {
-    message: () => '3 orders are waiting to sync; they will be sent next time Outpost runs.',
-    showMessage: (m) => {
-      calls.push(`show:${m.slice(0, 1)}`)
-      return Promise.resolve()
+    waiting: () => 3,
+    ask: (n) => {
+      calls.push(`ask:${n}`)
+      return Promise.resolve('quit')
+    },
+    sendNow: () => {
+      calls.push('send')
+      return Promise.resolve('sent')
     },
     hideWindows: () => calls.push('hide'),
     shutdown: () => {
@@ -28,7 +32,7 @@ const event = () => {
 }
 
 describe('QuitController', () => {
-  it('holds the quit, shows the quiet note, shuts the core down, then quits for real', async () => {
+  it('holds the quit, asks about waiting orders, shuts the core down, then quits for real', async () => {
     const { fx, calls } = effects()
     const q = new QuitController(fx)
     const first = event()
@@ -36,7 +40,7 @@ describe('QuitController', () => {
     expect(first.prevented).toBe(1)
     expect(q.state).toBe('shutting-down')
     await q.whenFinished()
-    expect(calls).toEqual(['hide', 'show:3', 'shutdown', 'quit'])
+    expect(calls).toEqual(['ask:3', 'hide', 'shutdown', 'quit'])
     expect(q.state).toBe('done')
     // The real quit passes through.
     const second = event()
@@ -44,10 +48,23 @@ describe('QuitController', () => {
     expect(second.prevented).toBe(0)
   })
 
-  it('shows nothing when no order is waiting, and ignores repeated quit requests meanwhile', async () => {
+  it('"Send now and quit" sends before the windows go and the database closes', async () => {
+    const { fx, calls } = effects({
+      ask: (n) => {
+        calls.push(`ask:${n}`)
+        return Promise.resolve('send-now')
+      },
+    })
+    const q = new QuitController(fx)
+    q.onBeforeQuit(event())
+    await q.whenFinished()
+    expect(calls).toEqual(['ask:3', 'send', 'hide', 'shutdown', 'quit'])
+  })
+
+  it('asks nothing when no order is waiting, and ignores repeated quit requests meanwhile', async () => {
     let release: () => void = () => undefined
     const { fx, calls } = effects({
-      message: () => null,
+      waiting: () => 0,
       shutdown: () => {
         calls.push('shutdown')
         return new Promise<void>((r) => (release = r))
@@ -63,24 +80,51 @@ describe('QuitController', () => {
     expect(calls).toEqual(['hide', 'shutdown', 'quit'])
   })
 
-  it('the note never blocks for long: an unanswered one times out, a hung shutdown too', async () => {
-    const { fx, calls } = effects({
-      showMessage: () => new Promise<void>(() => undefined),
-      shutdown: () => new Promise<void>(() => undefined),
-    })
-    const q = new QuitController(fx, { shutdownTimeoutMs: 20, messageTimeoutMs: 20 })
+  it('asks nothing when the question is turned off (askTimeoutMs 0)', async () => {
+    const { fx, calls } = effects()
+    const q = new QuitController(fx, { ...DEFAULT_QUIT_TIMINGS, askTimeoutMs: 0 })
     q.onBeforeQuit(event())
     await q.whenFinished()
-    expect(calls).toEqual(['hide', 'quit'])
+    expect(calls).toEqual(['hide', 'shutdown', 'quit'])
   })
 
-  it('still quits when shutdown fails', async () => {
+  it('never blocks for long: an unanswered question is aborted and means quit; a hung send and shutdown time out', async () => {
+    let aborted = false
+    const { fx, calls } = effects({
+      ask: (_n, signal) =>
+        new Promise((resolve) => {
+          signal.addEventListener('abort', () => {
+            aborted = true
+            resolve('quit')
+          })
+        }),
+      shutdown: () => new Promise<void>(() => undefined),
+    })
+    const q = new QuitController(fx, { shutdownTimeoutMs: 20, askTimeoutMs: 20, sendTimeoutMs: 20 })
+    q.onBeforeQuit(event())
+    await q.whenFinished()
+    expect(aborted).toBe(true)
+    expect(calls).toEqual(['hide', 'quit'])
+
+    const hung = effects({ ask: () => Promise.resolve('send-now'), sendNow: () => new Promise<string>(() => undefined) })
+    const q2 = new QuitController(hung.fx, { shutdownTimeoutMs: 20, askTimeoutMs: 20, sendTimeoutMs: 20 })
+    q2.onBeforeQuit(event())
+    await q2.whenFinished()
+    expect(hung.calls).toEqual(['hide', 'shutdown', 'quit'])
+  })
+
+  it('still quits when asking, sending or shutdown fails', async () => {
     const warn = vi.fn()
-    const { fx, calls } = effects({ shutdown: () => Promise.reject(new Error('disk gone')), log: { info: vi.fn(), warn } })
+    const { fx, calls } = effects({
+      ask: () => Promise.reject(new Error('no dialog')),
+      shutdown: () => Promise.reject(new Error('disk gone')),
+      log: { info: vi.fn(), warn },
+    })
     const q = new QuitController(fx)
     q.onBeforeQuit(event())
     await q.whenFinished()
     expect(calls.at(-1)).toBe('quit')
+    expect(warn).toHaveBeenCalledWith('The quit question failed', { error: 'Error: no dialog' })
     expect(warn).toHaveBeenCalledWith('Core shutdown failed', { error: 'Error: disk gone' })
   })
 })

@@ -1,18 +1,23 @@
 /**
  * Quitting and crashing, as plain state machines over injected effects so the
  * ordering is tested without Electron:
- * - quit: hide windows, show the quiet "N orders are waiting" note (one OK
- *   button, never a confirm), let the core finish in-flight requests and close
- *   the database, then really quit;
+ * - quit: when orders are waiting, ask "Send now and quit" or "Quit, send
+ *   next time" (an unanswered question counts as the second); sending is
+ *   bounded (send-before-quit.ts). Then hide windows, let the core finish
+ *   in-flight requests and close the database, then really quit;
  * - an uncaught exception in main: log it, tell the user, close the database,
  *   exit non-zero.
  */
 
+export type QuitChoice = 'send-now' | 'quit'
+
 export interface QuitEffects {
-  /** The quiet message for this quit, or null if nothing is waiting. */
-  message(): string | null
-  /** Shows the message with a single OK; resolves when dismissed. */
-  showMessage(message: string): Promise<void>
+  /** Orders waiting to be sent; 0 when there is nothing to ask (or an update is installing). */
+  waiting(): number
+  /** Asks what to do with them. Must settle (as 'quit') once `signal` aborts. */
+  ask(waiting: number, signal: AbortSignal): Promise<QuitChoice>
+  /** Tries to send them, within its own limit; resolves with a line for the log. */
+  sendNow(): Promise<string>
   hideWindows(): void
   /** core.shutdown(). */
   shutdown(): Promise<void>
@@ -20,17 +25,19 @@ export interface QuitEffects {
   quit(): void
   /** app.exit(code): the fallback if something hangs. */
   exit(code: number): void
-  log: { info(m: string): void; warn(m: string, meta?: Record<string, unknown>): void }
+  log: { info(m: string, meta?: Record<string, unknown>): void; warn(m: string, meta?: Record<string, unknown>): void }
 }
 
 export interface QuitTimings {
   /** Upper bound on core.shutdown() (it has its own ~2 s grace). */
   shutdownTimeoutMs: number
-  /** How long the note may keep the process alive after shutdown, unanswered. */
-  messageTimeoutMs: number
+  /** How long the question may hold the quit unanswered; 0 quits without asking (e2e). */
+  askTimeoutMs: number
+  /** Backstop on sendNow(), which has its own 10 s limit. */
+  sendTimeoutMs: number
 }
 
-export const DEFAULT_QUIT_TIMINGS: QuitTimings = { shutdownTimeoutMs: 8_000, messageTimeoutMs: 30_000 }
+export const DEFAULT_QUIT_TIMINGS: QuitTimings = { shutdownTimeoutMs: 8_000, askTimeoutMs: 30_000, sendTimeoutMs: 12_000 }
 
 const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
   new Promise((resolve, reject) => {
@@ -78,18 +85,29 @@ export class QuitController {
 
   private async run(): Promise<void> {
     const fx = this.effects
-    let message: string | null = null
+    let waiting = 0
     try {
-      message = fx.message()
+      waiting = fx.waiting()
     } catch (err) {
-      fx.log.warn('Could not compute the quit message', { error: String(err) })
+      fx.log.warn('Could not count the waiting orders', { error: String(err) })
+    }
+    if (waiting > 0 && this.timings.askTimeoutMs > 0) {
+      const choice = await this.ask(waiting)
+      fx.log.info('Quit with orders waiting', { waiting, choice })
+      if (choice === 'send-now') {
+        try {
+          const r = await within(fx.sendNow(), this.timings.sendTimeoutMs)
+          fx.log.info('Send before quit', { result: r })
+        } catch (err) {
+          fx.log.warn('Send before quit failed', { error: String(err) })
+        }
+      }
     }
     try {
       fx.hideWindows()
     } catch {
       // Windows may already be gone.
     }
-    const dismissed = message ? fx.showMessage(message).catch(() => undefined) : Promise.resolve()
     try {
       const r = await within(fx.shutdown(), this.timings.shutdownTimeoutMs)
       if (r === 'timeout') fx.log.warn('Core shutdown timed out; quitting anyway')
@@ -97,12 +115,25 @@ export class QuitController {
     } catch (err) {
       fx.log.warn('Core shutdown failed', { error: String(err) })
     }
-    await within(dismissed, this.timings.messageTimeoutMs)
     this.phase = 'done'
     try {
       fx.quit()
     } catch {
       fx.exit(0)
+    }
+  }
+
+  private async ask(waiting: number): Promise<QuitChoice> {
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), this.timings.askTimeoutMs)
+    try {
+      const r = await within(this.effects.ask(waiting, abort.signal), this.timings.askTimeoutMs + 1_000)
+      return r === 'send-now' ? 'send-now' : 'quit'
+    } catch (err) {
+      this.effects.log.warn('The quit question failed', { error: String(err) })
+      return 'quit'
+    } finally {
+      clearTimeout(timer)
     }
   }
 }

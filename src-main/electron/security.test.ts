@@ -1,19 +1,19 @@
-import { pathToFileURL } from 'node:url'
+import { EventEmitter } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
+import { APP_INDEX_URL } from './app-protocol'
 import {
   applySecurity,
   cspHeader,
-  handleWillNavigate,
+  guardNavigation,
   isAllowedExternalUrl,
-  isAppPageUrl,
   secureWebPreferences,
   windowOpenHandler,
   withCsp,
-  type HeadersDetails,
+  type NavigationKind,
   type PreventableEvent,
   type ResponseHeaders,
-  type SessionLike,
-  type WebContentsLike,
+  type SecurityApp,
+  type SecuritySession,
 } from './security'
 
 const STRICT_CSP =
@@ -75,31 +75,56 @@ describe('isAllowedExternalUrl', () => {
   })
 })
 
-describe('will-navigate', () => {
-  it('prevents every navigation and opens web links externally', () => {
-    const open = vi.fn()
-    const e = preventable()
-    handleWillNavigate(e, 'https://example.com/help', open)
-    expect(e.prevented).toBe(true)
-    expect(open).toHaveBeenCalledWith('https://example.com/help')
-  })
-  it('prevents navigation to other schemes without opening anything', () => {
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'outpost://x', 'https://a:b@evil.example']) {
+function nav(url: string) {
+  const e = preventable()
+  return Object.assign(e, { url })
+}
+
+describe('navigation guards', () => {
+  const kinds: NavigationKind[] = ['will-navigate', 'will-redirect', 'will-frame-navigate']
+  it.each(kinds)('%s lets our own pages through', (kind) => {
+    for (const url of [APP_INDEX_URL, 'app://outpost/index.html#/orders']) {
       const open = vi.fn()
-      const e = preventable()
-      handleWillNavigate(e, url, open)
-      expect(e.prevented).toBe(true)
+      const e = nav(url)
+      expect(guardNavigation(kind, e, {}, open)).toBe(false)
+      expect(e.prevented).toBe(false)
       expect(open).not.toHaveBeenCalled()
     }
+    const dev = nav('http://localhost:5173/')
+    expect(guardNavigation(kind, dev, { devServerUrl: 'http://localhost:5173' }, vi.fn())).toBe(false)
+    expect(dev.prevented).toBe(false)
+  })
+  it.each(kinds)('%s refuses everything else', (kind) => {
+    for (const url of [
+      'https://example.com/help',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'app://evil/index.html',
+      'http://localhost:5173/',
+      'about:blank',
+      'outpost://x',
+    ]) {
+      const e = nav(url)
+      expect(guardNavigation(kind, e, {}, vi.fn())).toBe(true)
+      expect(e.prevented).toBe(true)
+    }
+  })
+  it('opens a refused web link in the OS browser from will-navigate only, never from a redirect or a frame', () => {
+    const open = vi.fn()
+    guardNavigation('will-navigate', nav('https://example.com/help'), {}, open)
+    guardNavigation('will-redirect', nav('https://example.com/redirected'), {}, open)
+    guardNavigation('will-frame-navigate', nav('https://example.com/frame'), {}, open)
+    guardNavigation('will-navigate', nav('https://a:b@evil.example'), {}, open)
+    guardNavigation('will-navigate', nav('file:///etc/passwd'), {}, open)
+    expect(open.mock.calls).toEqual([['https://example.com/help']])
   })
   it('survives an openExternal that throws or rejects', () => {
-    const e = preventable()
     expect(() =>
-      handleWillNavigate(e, 'https://example.com', () => {
+      guardNavigation('will-navigate', nav('https://example.com'), {}, () => {
         throw new Error('no browser')
       }),
     ).not.toThrow()
-    expect(() => handleWillNavigate(preventable(), 'https://example.com', () => Promise.reject(new Error('x')))).not.toThrow()
+    expect(() => guardNavigation('will-navigate', nav('https://example.com'), {}, () => Promise.reject(new Error('x')))).not.toThrow()
   })
 })
 
@@ -131,63 +156,44 @@ describe('CSP', () => {
     const headers = withCsp({ 'content-security-policy': ["default-src *"], 'X-Other': ['1'] }, STRICT_CSP)
     expect(headers).toEqual({ 'X-Other': ['1'], 'Content-Security-Policy': [STRICT_CSP] })
   })
-  it('recognises the app pages only', () => {
-    const rendererDirUrl = pathToFileURL('/opt/Outpost/resources/app.asar/out/renderer').href
-    const app = { rendererDirUrl }
-    expect(isAppPageUrl(`${rendererDirUrl}/index.html`, app)).toBe(true)
-    expect(isAppPageUrl(`${rendererDirUrl}/assets/index-abc.js`, app)).toBe(true)
-    expect(isAppPageUrl(`${rendererDirUrl}/../../secret.html`, app)).toBe(false)
-    expect(isAppPageUrl('file:///opt/Outpost/resources/app.asar/out/renderer-evil/index.html', app)).toBe(false)
-    expect(isAppPageUrl('https://example.com/', app)).toBe(false)
-    expect(isAppPageUrl('http://localhost:5173/', { ...app, devServerOrigin: 'http://localhost:5173' })).toBe(true)
-    expect(isAppPageUrl('http://localhost:5174/', { ...app, devServerOrigin: 'http://localhost:5173' })).toBe(false)
-  })
 })
 
 describe('applySecurity', () => {
-  type Listener = (...args: unknown[]) => void
+  type HeadersListener = (
+    details: { url: string; resourceType?: string; responseHeaders?: Record<string, string[]> },
+    callback: (response: { responseHeaders?: ResponseHeaders }) => void,
+  ) => void
+  // Stand-ins for Electron's app, session and webContents: event emitters with the methods security.ts calls.
   function fakes() {
-    const appListeners: Array<(event: unknown, contents: WebContentsLike) => void> = []
-    const app = {
-      on(_event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void) {
-        appListeners.push(listener)
-      },
-    }
-    let requestHandler: Parameters<SessionLike['setPermissionRequestHandler']>[0] | null = null
-    let checkHandler: Parameters<SessionLike['setPermissionCheckHandler']>[0] | null = null
-    let headersListener: ((d: HeadersDetails, cb: (r: { responseHeaders?: ResponseHeaders }) => void) => void) | null = null
-    const session: SessionLike = {
-      setPermissionRequestHandler: (h) => {
+    const app = new EventEmitter()
+    let requestHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | null = null
+    let checkHandler: ((wc: unknown, permission: string) => boolean) | null = null
+    let headersListener: HeadersListener | null = null
+    const session = {
+      setPermissionRequestHandler: (h: typeof requestHandler) => {
         requestHandler = h
       },
-      setPermissionCheckHandler: (h) => {
+      setPermissionCheckHandler: (h: typeof checkHandler) => {
         checkHandler = h
       },
       webRequest: {
-        onHeadersReceived: (l) => {
+        onHeadersReceived: (l: HeadersListener) => {
           headersListener = l
         },
       },
     }
-    const contentsListeners = new Map<string, Listener>()
     let openHandler: ((d: { url: string }) => { action: 'deny' }) | null = null
-    const contents: WebContentsLike = {
-      on(event: string, listener: Listener) {
-        contentsListeners.set(event, listener)
-        return contents
-      },
-      setWindowOpenHandler(h) {
+    const contents = Object.assign(new EventEmitter(), {
+      setWindowOpenHandler(h: typeof openHandler) {
         openHandler = h
       },
-    } as WebContentsLike
+    })
     return {
-      app,
-      session,
-      contents,
-      createContents: () => {
-        for (const l of appListeners) l({}, contents)
-      },
-      contentsListeners,
+      app: app as unknown as SecurityApp,
+      session: session as unknown as SecuritySession,
+      createContents: () => app.emit('web-contents-created', {}, contents),
+      emit: (event: string, ...args: unknown[]) => contents.emit(event, ...args),
+      listeners: (event: string) => contents.listenerCount(event),
       get openHandler() {
         return openHandler
       },
@@ -203,23 +209,36 @@ describe('applySecurity', () => {
     }
   }
 
-  const rendererDirUrl = pathToFileURL('/app/out/renderer').href
-
   it('hardens every web contents: navigation, window.open and <webview> are refused', () => {
     const f = fakes()
     const open = vi.fn()
     const refused = vi.fn()
-    applySecurity({ app: f.app, session: f.session, openExternal: open, rendererDirUrl, onRefused: refused })
+    applySecurity({ app: f.app, session: f.session, openExternal: open, onRefused: refused })
     f.createContents()
+    for (const event of ['will-navigate', 'will-redirect', 'will-frame-navigate']) expect(f.listeners(event), event).toBe(1)
 
-    const nav = preventable()
-    f.contentsListeners.get('will-navigate')?.(nav, 'https://example.com/docs')
-    expect(nav.prevented).toBe(true)
+    const away = nav('https://example.com/docs')
+    f.emit('will-navigate', away, away.url)
+    expect(away.prevented).toBe(true)
     expect(open).toHaveBeenCalledWith('https://example.com/docs')
 
-    const navFile = preventable()
-    f.contentsListeners.get('will-navigate')?.(navFile, 'file:///etc/passwd')
+    const navFile = nav('file:///etc/passwd')
+    f.emit('will-navigate', navFile, navFile.url)
     expect(navFile.prevented).toBe(true)
+    expect(open).toHaveBeenCalledTimes(1)
+
+    const redirect = nav('https://evil.example/')
+    f.emit('will-redirect', redirect, redirect.url)
+    expect(redirect.prevented).toBe(true)
+    const frame = nav('https://evil.example/frame')
+    f.emit('will-frame-navigate', frame)
+    expect(frame.prevented).toBe(true)
+    expect(refused).toHaveBeenCalledWith('will-redirect', 'https://evil.example/')
+    expect(refused).toHaveBeenCalledWith('will-frame-navigate', 'https://evil.example/frame')
+
+    const ours = nav(APP_INDEX_URL)
+    f.emit('will-frame-navigate', ours)
+    expect(ours.prevented).toBe(false)
     expect(open).toHaveBeenCalledTimes(1)
 
     expect(f.openHandler?.({ url: 'https://example.com/new' })).toEqual({ action: 'deny' })
@@ -227,14 +246,14 @@ describe('applySecurity', () => {
     expect(open).toHaveBeenCalledTimes(2)
 
     const webview = preventable()
-    f.contentsListeners.get('will-attach-webview')?.(webview)
+    f.emit('will-attach-webview', webview)
     expect(webview.prevented).toBe(true)
     expect(refused).toHaveBeenCalledWith('webview', '<webview>')
   })
 
   it('denies every permission request and check', () => {
     const f = fakes()
-    applySecurity({ app: f.app, session: f.session, openExternal: vi.fn(), rendererDirUrl })
+    applySecurity({ app: f.app, session: f.session, openExternal: vi.fn() })
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'unknown']) {
       const cb = vi.fn()
       f.requestHandler?.({}, permission, cb)
@@ -245,9 +264,9 @@ describe('applySecurity', () => {
 
   it('sets the CSP header on app pages and leaves other responses alone', () => {
     const f = fakes()
-    applySecurity({ app: f.app, session: f.session, openExternal: vi.fn(), rendererDirUrl })
+    applySecurity({ app: f.app, session: f.session, openExternal: vi.fn() })
     const appResponse = vi.fn()
-    f.headersListener?.({ url: `${rendererDirUrl}/index.html`, resourceType: 'mainFrame', responseHeaders: {} }, appResponse)
+    f.headersListener?.({ url: APP_INDEX_URL, resourceType: 'mainFrame', responseHeaders: {} }, appResponse)
     expect(appResponse).toHaveBeenCalledWith({ responseHeaders: { 'Content-Security-Policy': [STRICT_CSP] } })
 
     const other = vi.fn()

@@ -1,9 +1,12 @@
 /**
- * Hardening for every window, in one place. Plain functions over small local
- * interfaces so that each rule is unit-tested without Electron; main.ts hands
- * in the real `app`, `session` and `shell.openExternal`.
+ * Hardening for every window, in one place. Plain functions over the parts of
+ * Electron's own types they use, so that each rule is unit-tested with
+ * stand-ins; main.ts hands in the real `app`, `session` and
+ * `shell.openExternal`. "Is this our page" is `isAppPageUrl` (app-protocol.ts).
  */
+import type { App, Session } from 'electron'
 import { cspHeader } from '../content-security-policy'
+import { isAppPageUrl, type AppPages } from './app-protocol'
 
 /** What a BrowserWindow gets. Never relaxed anywhere else. */
 export interface SecureWebPreferences {
@@ -80,10 +83,26 @@ export interface PreventableEvent {
   preventDefault(): void
 }
 
-/** `will-navigate`: the app never navigates away from itself. External web links open in the OS browser. */
-export function handleWillNavigate(event: PreventableEvent, url: string, openExternal: OpenExternal): void {
-  event.preventDefault()
-  openExternalSafely(url, openExternal)
+/** What `will-navigate`, `will-redirect` and `will-frame-navigate` hand their listener. */
+export interface NavigationDetails extends PreventableEvent {
+  url: string
+}
+
+export type NavigationKind = 'will-navigate' | 'will-redirect' | 'will-frame-navigate'
+
+/**
+ * Every navigation, redirect and frame navigation is refused unless it goes
+ * to one of our pages (`isAppPageUrl`). A refused `will-navigate` (a link the
+ * user clicked) opens in the OS browser if it is a safe web link; redirects
+ * and frame navigations are only refused (`will-frame-navigate` also fires for
+ * the main frame, so opening there too would open the link twice). Returns
+ * whether it was refused.
+ */
+export function guardNavigation(kind: NavigationKind, details: NavigationDetails, pages: AppPages, openExternal: OpenExternal): boolean {
+  if (isAppPageUrl(details.url, pages)) return false
+  details.preventDefault()
+  if (kind === 'will-navigate') openExternalSafely(details.url, openExternal)
+  return true
 }
 
 /** `setWindowOpenHandler`: no new windows, ever. Web links go to the OS browser. */
@@ -99,31 +118,6 @@ export function windowOpenHandler(openExternal: OpenExternal): (details: { url: 
 // ---------------------------------------------------------------------------
 
 export { cspHeader, type CspOptions } from '../content-security-policy'
-
-/**
- * Whether a response belongs to the app's own pages: files under the renderer
- * folder (packaged or `npm start`), or the dev server in `npm run dev`.
- */
-export function isAppPageUrl(raw: string, app: { rendererDirUrl?: string | undefined; devServerOrigin?: string | undefined }): boolean {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    return false
-  }
-  if (app.devServerOrigin) {
-    try {
-      if (url.origin === new URL(app.devServerOrigin).origin) return true
-    } catch {
-      // An unparsable dev origin matches nothing.
-    }
-  }
-  if (url.protocol === 'file:' && app.rendererDirUrl) {
-    const base = app.rendererDirUrl.endsWith('/') ? app.rendererDirUrl : `${app.rendererDirUrl}/`
-    return `file://${url.host}${url.pathname}`.startsWith(base)
-  }
-  return false
-}
 
 export type ResponseHeaders = Record<string, string | string[]>
 
@@ -143,39 +137,15 @@ export function withCsp(headers: Record<string, string[]> | undefined, csp: stri
 // Wiring over Electron-shaped objects
 // ---------------------------------------------------------------------------
 
-export interface WebContentsLike {
-  on(event: 'will-navigate', listener: (event: PreventableEvent, url: string) => void): unknown
-  on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void
+export type SecurityApp = Pick<App, 'on'>
+export type SecuritySession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {
+  webRequest: Pick<Session['webRequest'], 'onHeadersReceived'>
 }
 
-export interface AppLike {
-  on(event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void): unknown
-}
-
-export interface HeadersDetails {
-  url: string
-  resourceType?: string
-  responseHeaders?: Record<string, string[]>
-}
-
-export interface SessionLike {
-  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void
-  setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void
-  webRequest: {
-    onHeadersReceived(
-      listener: (details: HeadersDetails, callback: (response: { responseHeaders?: ResponseHeaders }) => void) => void,
-    ): void
-  }
-}
-
-export interface SecurityOptions {
-  app: AppLike
-  session: SessionLike
+export interface SecurityOptions extends AppPages {
+  app: SecurityApp
+  session: SecuritySession
   openExternal: OpenExternal
-  /** `file://` URL of out/renderer (a folder). */
-  rendererDirUrl?: string | undefined
-  devServerOrigin?: string | undefined
   /** Told about every refusal, for the log. */
   onRefused?: (what: string, detail: string) => void
 }
@@ -185,11 +155,15 @@ export function applySecurity(options: SecurityOptions): void {
   const refused = options.onRefused ?? (() => undefined)
   const openExternal: OpenExternal = (url) => options.openExternal(url)
 
+  const pages: AppPages = { devServerUrl: options.devServerUrl }
+
   options.app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      handleWillNavigate(event, url, openExternal)
-      refused('navigation', url)
-    })
+    const guard = (kind: NavigationKind) => (details: NavigationDetails) => {
+      if (guardNavigation(kind, details, pages, openExternal)) refused(kind, details.url)
+    }
+    contents.on('will-navigate', guard('will-navigate'))
+    contents.on('will-redirect', guard('will-redirect'))
+    contents.on('will-frame-navigate', guard('will-frame-navigate'))
     contents.setWindowOpenHandler((details) => {
       refused('window.open', details.url)
       return windowOpenHandler(openExternal)(details)
@@ -208,10 +182,11 @@ export function applySecurity(options: SecurityOptions): void {
   })
   options.session.setPermissionCheckHandler(() => false)
 
-  const csp = cspHeader({ devServerOrigin: options.devServerOrigin })
-  const page = { rendererDirUrl: options.rendererDirUrl, devServerOrigin: options.devServerOrigin }
+  // app:// responses carry the CSP from the protocol handler already; this
+  // covers the dev server's pages and is harmless for ours.
+  const csp = cspHeader({ devServerOrigin: options.devServerUrl })
   options.session.webRequest.onHeadersReceived((details, callback) => {
-    if (isAppPageUrl(details.url, page)) {
+    if (isAppPageUrl(details.url, pages)) {
       callback({ responseHeaders: withCsp(details.responseHeaders, csp) })
     } else {
       callback({})

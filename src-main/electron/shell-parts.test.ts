@@ -125,7 +125,10 @@ describe('menu', () => {
 describe('parseShellFlags', () => {
   it('reads --api-url and --api-token in both forms and ignores the rest', () => {
     expect(parseShellFlags(['.', '--api-url', 'http://a', '--api-token=t=1', '--no-sandbox'])).toEqual({ apiUrl: 'http://a', apiToken: 't=1' })
-    expect(parseShellFlags(['--api-url', '--api-token', 'x'])).toEqual({ apiToken: 'x' })
+    // A switch where a value should be is a missing value, never the URL.
+    expect(parseShellFlags(['--api-url', '--api-token', 'x'])).toEqual({})
+    expect(parseShellFlags(['--api-url', 'http://a', '--api-url=http://b', '--inspect=9229', '-x'])).toEqual({ apiUrl: 'http://b' })
+    expect(parseShellFlags(['--api-token='])).toEqual({ apiToken: '' })
     expect(parseShellFlags([])).toEqual({})
   })
 })
@@ -202,5 +205,20 @@ describe('paths and the native binding', () => {
     expect(resolveNativeBinding({ isPackaged: false, env: {}, appPath: '/other', exists })).toBeUndefined()
     expect(resolveNativeBinding({ isPackaged: true, env: {}, appPath: '/repo', exists })).toBeUndefined()
     expect(resolveNativeBinding({ isPackaged: true, env: { OUTPOST_SQLITE_BINDING: '/b.node' }, appPath: '/repo', exists })).toBe('/b.node')
+  })
+})
+
+describe('ShellLanguageState', () => {
+  it('follows the setting, then the OS locale, and keeps its language when the setting cannot be read', async () => {
+    const { ShellLanguageState } = await import('./shell-language')
+    const lang = new ShellLanguageState()
+    expect(lang.current).toBe('en')
+    expect(await lang.refresh(() => Promise.resolve(null), 'zh-TW')).toBe(true)
+    expect(lang.strings().trayQuit).toBe(shellStrings['zh-TW'].trayQuit)
+    expect(await lang.refresh(() => Promise.resolve(null), 'zh-TW')).toBe(false)
+    expect(await lang.refresh(() => Promise.reject(new Error('db closed')), 'en-US')).toBe(false)
+    expect(lang.current).toBe('zh-TW')
+    expect(await lang.refresh(() => Promise.resolve('en'), 'zh-TW')).toBe(true)
+    expect(lang.current).toBe('en')
   })
 })

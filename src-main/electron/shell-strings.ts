@@ -16,6 +16,11 @@ export interface ShellStrings {
   staleTitle: string
   staleBody: (n: number) => string
   quitWaiting: (n: number) => string
+  quitQuestion: (n: number) => string
+  quitQuestionDetail: string
+  quitSendNow: string
+  quitSendLater: string
+  quitSending: (sent: number, total: number) => string
   ok: string
   updateTitle: string
   updateReady: (version: string) => string
@@ -52,6 +57,11 @@ const en: ShellStrings = {
     n === 1
       ? '1 order is waiting to sync; it will be sent next time Outpost runs.'
       : `${n} orders are waiting to sync; they will be sent next time Outpost runs.`,
+  quitQuestion: (n) => (n === 1 ? '1 order has not been sent yet.' : `${n} orders have not been sent yet.`),
+  quitQuestionDetail: 'Outpost can try to send them now (up to 10 seconds). Either way they are saved here, and anything not sent goes the next time Outpost runs.',
+  quitSendNow: 'Send now and quit',
+  quitSendLater: 'Quit, send next time',
+  quitSending: (sent, total) => `Outpost · sending ${sent} of ${total} before quitting…`,
   ok: 'OK',
   updateTitle: 'Update ready',
   updateReady: (v) => `Outpost ${v} is ready to install.`,
@@ -83,6 +93,11 @@ const zhTW: ShellStrings = {
   staleTitle: '仍有訂單等待同步',
   staleBody: (n) => `${n} 筆訂單已等待超過一天。請檢查網路連線或伺服器設定。`,
   quitWaiting: (n) => `${n} 筆訂單等待同步；下次執行 Outpost 時會送出。`,
+  quitQuestion: (n) => `還有 ${n} 筆訂單尚未送出。`,
+  quitQuestionDetail: 'Outpost 可以現在嘗試送出（最多 10 秒）。無論如何訂單都已儲存在這裡，未送出的會在下次執行 Outpost 時送出。',
+  quitSendNow: '立即送出並結束',
+  quitSendLater: '結束，下次再送',
+  quitSending: (sent, total) => `Outpost · 結束前正在送出第 ${sent} / ${total} 筆…`,
   ok: '確定',
   updateTitle: '更新已就緒',
   updateReady: (v) => `Outpost ${v} 已可安裝。`,

@@ -4,9 +4,11 @@
  * (or "Later", when it installs on the next quit). Never forced. Off in
  * development, without a publish configuration, and for the portable exe.
  *
- * The updater is passed in (main.ts imports electron-updater), so this is
- * tested with a fake.
+ * The updater is passed in to `startAutoUpdates` (`startUpdatesIfEnabled`
+ * imports electron-updater), so the policy is tested with a fake.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 
 export const UPDATE_INTERVAL_MS = 6 * 60 * 60 * 1000
 
@@ -102,4 +104,31 @@ export function startAutoUpdates(options: StartUpdatesOptions): () => void {
   check()
   const handle = timers.setInterval(check, options.intervalMs ?? UPDATE_INTERVAL_MS)
   return () => timers.clearInterval(handle)
+}
+
+/**
+ * Decides with `updatesEnabled`, then loads electron-updater (only then: it
+ * reads app-update.yml at import) and starts it. Never throws.
+ */
+export async function startUpdatesIfEnabled(options: {
+  isPackaged: boolean
+  resourcesPath: string
+  env: Record<string, string | undefined>
+  log: StartUpdatesOptions['log']
+  /** electron-updater's own logger. */
+  updaterLog: unknown
+  askToRestart(version: string): Promise<boolean>
+}): Promise<void> {
+  const { log } = options
+  const hasUpdateConfig = existsSync(join(options.resourcesPath, 'app-update.yml'))
+  const policy = updatesEnabled({ isPackaged: options.isPackaged, hasUpdateConfig, env: options.env })
+  log.info('Auto-update', policy)
+  if (!policy.enabled) return
+  try {
+    const { autoUpdater } = (await import('electron-updater')).default
+    autoUpdater.logger = options.updaterLog as typeof autoUpdater.logger
+    startAutoUpdates({ updater: autoUpdater, log, askToRestart: options.askToRestart })
+  } catch (err) {
+    log.warn('Auto-update unavailable', { error: String(err) })
+  }
 }
