@@ -7,15 +7,21 @@ test.describe('sync status', () => {
     const page = await app.start({ apiUrl: api.url })
     for (const customer of ['Offline 1', 'Offline 2', 'Offline 3']) await createConfirmedOrder(page, { customer })
     const indicator = page.getByTestId('sync-indicator')
-    await expect(indicator).toHaveAttribute('data-connectivity', 'offline')
+    // Nothing listens on the API's port: the server is unreachable, the device is not offline.
+    await expect(indicator).toHaveAttribute('data-kind', 'unreachable')
     await expect(indicator).toHaveAttribute('data-pending', '3')
+    await expect(indicator).toContainText('Server unreachable')
+    await indicator.getByRole('button').click()
+    await expect(page.getByTestId('sync-advice')).toContainText('Check the server address in Settings')
+    await expect(page.locator('body')).not.toContainText(/offline/i)
+    await page.keyboard.press('Escape')
     await expect(page.getByTestId('order-row').and(page.locator('[data-sync-state="pending"]'))).toHaveCount(3)
     await saveScreenshot(page, 'offline', { readme: true })
 
     await api.start()
     // No click: the probe finds the API and the relay drains.
     await expect(indicator).toHaveAttribute('data-pending', '0', { timeout: 5_000 })
-    await expect(indicator).toHaveAttribute('data-connectivity', 'online')
+    await expect(indicator).toHaveAttribute('data-kind', 'synced')
     await expect(page.getByTestId('order-row').and(page.locator('[data-sync-state="synced"]'))).toHaveCount(3, { timeout: 5_000 })
     expect(api.server!.orders().map((o) => o.customer).sort()).toEqual(['Offline 1', 'Offline 2', 'Offline 3'])
     await saveScreenshot(page, 'synced', { readme: true })
@@ -49,11 +55,16 @@ test.describe('sync status', () => {
     await expect(page.getByTestId('order-row').and(page.locator('[data-sync-state="synced"]'))).toHaveCount(2)
   })
 
-  test('Sync now while still offline says so', async ({ app, api }) => {
+  test('Sync now with the server down says the server, in proper plurals, and the message goes when it is back', async ({ app, api }) => {
     const page = await app.start({ apiUrl: api.url })
     await createConfirmedOrder(page, { customer: 'Waiting' })
+    // The form is empty again, so Ctrl+S means Sync now.
     await page.keyboard.press('Control+s')
-    await expect(page.getByTestId('toast').last()).toContainText('Still offline: 1 orders will be sent when the connection returns')
+    const toast = page.getByTestId('toast').filter({ hasText: 'The server could not be reached' })
+    await expect(toast).toHaveText(/The server could not be reached: 1 order will be sent when it is back/)
+    await api.start()
+    await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-kind', 'synced', { timeout: 10_000 })
+    await expect(toast).toHaveCount(0)
   })
 
   test('a rejected order needs attention; Retry and Discard work and update the counts', async ({ app, api }) => {
@@ -76,6 +87,11 @@ test.describe('sync status', () => {
     const dead = view.getByTestId('dead-event')
     await expect(dead).toHaveCount(2)
     await expect(dead.first()).toContainText('Customer is on the blocked list')
+    // The reason in words; the HTTP status and raw body only behind "Technical details".
+    await expect(dead.first().getByTestId('technical-http-status')).toBeHidden()
+    await expect(dead.first()).not.toContainText('HTTP')
+    await dead.first().getByTestId('technical-details').locator('summary').click()
+    await expect(dead.first().getByTestId('technical-http-status')).toBeVisible()
     await saveScreenshot(page, 'needs-attention', { readme: true })
 
     // Retry: back to pending, sent again (the server rejects it again: attempts go up).
@@ -86,6 +102,9 @@ test.describe('sync status', () => {
         `SELECT e.attempts, e.status FROM outbox e JOIN orders o ON o.id = e.aggregate_id WHERE o.customer = 'REJECT Corp'`,
       )
     await expect.poll(attempts, { timeout: 5_000 }).toEqual([{ attempts: 2, status: 'dead' }])
+    // "Queued to send again" is replaced by what happened: refused again.
+    await expect(page.getByTestId('toast').filter({ hasText: 'Refused again: REJECT Corp' })).toHaveCount(1)
+    await expect(page.getByTestId('toast').filter({ hasText: 'Queued to send again' })).toHaveCount(0)
     await expect(page.getByTestId('dead-event').filter({ hasText: 'REJECT Corp' })).toHaveCount(1)
     await expect(page.getByTestId('attention-badge')).toHaveText('2')
 
@@ -94,8 +113,19 @@ test.describe('sync status', () => {
     await expect(page.getByTestId('confirm-dialog')).toBeVisible()
     await page.getByTestId('confirm-yes').click()
     await expect(page.getByTestId('attention-badge')).toHaveText('1')
-    await expect(indicator).toContainText('1 need attention')
+    await expect(indicator).toContainText('1 needs attention')
     expect(app.query(`SELECT id FROM orders WHERE customer = 'REJECT Again'`)).toHaveLength(1)
+
+    // The discarded row says so, and once nothing else is wrong the header does not claim "All synced".
+    await corp.getByTestId('discard-event').click()
+    await page.getByTestId('confirm-yes').click()
+    await page.getByTestId('nav-orders').click()
+    const discarded = page.getByTestId('order-row').filter({ hasText: 'REJECT Again' })
+    await expect(discarded).toHaveAttribute('data-sync-state', 'discarded')
+    await expect(discarded).toContainText('Discarded, not sent')
+    await expect(indicator).toHaveAttribute('data-kind', 'synced')
+    await expect(indicator).toContainText('Nothing waiting · 2 discarded, not sent')
+    await expect(indicator).not.toContainText('All synced')
   })
 
   test('a 401 shows "Sign-in required"; fixing the token in settings resumes delivery', async ({ app, api }) => {
@@ -121,6 +151,9 @@ test.describe('sync status', () => {
     await page.getByTestId('settings-language').selectOption('zh-TW')
     await page.getByTestId('settings-save').click()
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-TW')
+    // Real glyphs: the CJK font is in the stack and installed, so text is not drawn in boxes.
+    const family = await page.locator('body').evaluate((el) => getComputedStyle(el).fontFamily)
+    expect(family).toContain('Noto Sans CJK TC')
     for (const view of ['nav-settings', 'nav-attention', 'nav-orders']) {
       await page.getByTestId(view).click()
       const text = await page.locator('body').innerText()

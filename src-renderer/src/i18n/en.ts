@@ -290,14 +290,11 @@ export const en = {
   'attention.serverSays': 'The server says',
   'settings.dataDirCopy': 'Copy',
   'settings.dataDirCopied': 'Folder path copied',
-  'settings.dataDirOpen': 'Open folder',
   'settings.unsaved': 'Unsaved changes',
   'settings.leaveTitle': 'Leave without saving?',
   'settings.leaveBody': 'Your changes to the settings have not been saved.',
   'settings.leaveYes': 'Leave without saving',
   'settings.leaveNo': 'Keep editing',
-  'settings.instantHint': 'Applies at once.',
-  'settings.tokenWarningNone': 'No token is stored.',
 
   // The Electron shell (tray, notifications, dialogs, menu): src-main/electron/shell-strings.ts.
   'shell.trayAllSynced': 'Outpost · all orders synced',

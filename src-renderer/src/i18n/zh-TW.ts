@@ -283,14 +283,11 @@ export const zhTW: Record<MessageKey, string> = {
   'attention.serverSays': '伺服器表示',
   'settings.dataDirCopy': '複製',
   'settings.dataDirCopied': '已複製資料夾路徑',
-  'settings.dataDirOpen': '開啟資料夾',
   'settings.unsaved': '有尚未儲存的變更',
   'settings.leaveTitle': '不儲存就離開？',
   'settings.leaveBody': '您對設定所做的變更尚未儲存。',
   'settings.leaveYes': '不儲存並離開',
   'settings.leaveNo': '繼續編輯',
-  'settings.instantHint': '立即套用。',
-  'settings.tokenWarningNone': '未儲存任何權杖。',
 
   // Electron 外殼（系統匣、通知、對話框、選單）。
   'shell.trayAllSynced': 'Outpost · 所有訂單皆已同步',

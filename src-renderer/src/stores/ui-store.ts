@@ -26,6 +26,12 @@ export interface ToastOptions {
 interface UiState {
   view: View
   toasts: Toast[]
+  /** A navigation held back because the current view has unsaved changes (settings). */
+  pendingNav: MainView | null
+  /** The current view's "I have unsaved changes" question, or null. */
+  setLeaveGuard(guard: (() => boolean) | null): void
+  /** Leave anyway (after the user confirmed), or stay. */
+  resolvePendingNav(leave: boolean): void
   navigate(view: MainView): void
   openOrder(orderId: string): void
   back(): void
@@ -47,6 +53,7 @@ export const useUi = create<UiState>()((set, get) => {
   // Auto-dismiss clocks, per toast: time left, and the timer while running.
   const clocks = new Map<number, { left: number; startedAt: number; timer: ReturnType<typeof setTimeout> | null }>()
   let paused = false
+  let leaveGuard: (() => boolean) | null = null
 
   function run(id: number): void {
     const clock = clocks.get(id)
@@ -74,7 +81,26 @@ export const useUi = create<UiState>()((set, get) => {
   return {
     view: { name: 'orders' },
     toasts: [],
-    navigate: (name) => set({ view: { name } }),
+    pendingNav: null,
+    setLeaveGuard: (guard) => {
+      leaveGuard = guard
+    },
+    resolvePendingNav: (leave) => {
+      const target = get().pendingNav
+      set({ pendingNav: null })
+      if (leave && target) {
+        leaveGuard = null
+        set({ view: { name: target } })
+      }
+    },
+    navigate: (name) => {
+      if (get().view.name === name) return
+      if (leaveGuard?.()) {
+        set({ pendingNav: name })
+        return
+      }
+      set({ view: { name } })
+    },
     openOrder: (orderId) => {
       const current = get().view
       const back = current.name === 'order' ? current.back : current.name
