@@ -38,7 +38,7 @@ export const en = {
   'syncKind.syncing': 'Syncing…',
   'syncKind.unreachable': 'Server unreachable',
   'syncKind.attention': 'Some orders need attention',
-  'syncKind.synced': 'All synced',
+  'syncKind.synced': 'Nothing waiting to sync',
   'syncKind.waiting': 'Orders waiting to sync',
 
   'details.title': 'Sync details',

@@ -33,7 +33,7 @@ export const zhTW: Record<MessageKey, string> = {
   'syncKind.syncing': '同步中…',
   'syncKind.unreachable': '無法連線到伺服器',
   'syncKind.attention': '有訂單需要處理',
-  'syncKind.synced': '全部已同步',
+  'syncKind.synced': '沒有待同步的訂單',
   'syncKind.waiting': '有訂單等待同步',
 
   'details.title': '同步詳細資料',
