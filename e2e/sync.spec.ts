@@ -17,7 +17,7 @@ test.describe('sync status', () => {
     expect(await page.locator('body').innerText()).not.toMatch(/offline/i)
     await page.keyboard.press('Escape')
     await expect(page.getByTestId('order-row').and(page.locator('[data-sync-state="pending"]'))).toHaveCount(3)
-    await saveScreenshot(page, 'offline', { readme: true })
+    await saveScreenshot(page, 'server-unreachable', { readme: true })
 
     await api.start()
     // No click: the probe finds the API and the relay drains.
@@ -91,9 +91,9 @@ test.describe('sync status', () => {
     // The reason in words; the HTTP status and raw body only behind "Technical details".
     await expect(dead.first().getByTestId('technical-http-status')).toBeHidden()
     expect(await dead.first().innerText()).not.toContain('HTTP')
+    await saveScreenshot(page, 'needs-attention', { readme: true })
     await dead.first().getByTestId('technical-details').locator('summary').click()
     await expect(dead.first().getByTestId('technical-http-status')).toBeVisible()
-    await saveScreenshot(page, 'needs-attention', { readme: true })
 
     // Retry: back to pending, sent again (the server rejects it again: attempts go up).
     const corp = dead.filter({ hasText: 'REJECT Corp' })
