@@ -15,7 +15,7 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 export const KEYS = {
   write: ['ordersPerSec', 'p50Us', 'p99Us', 'baselineOrdersPerSec', 'ratio'],
   drain: ['eventsPerSec', 'baselineEventsPerSec', 'ratio', 'naiveEventsPerSec'],
-  reconnect: ['firstMs', 'allMs', 'syncNowAllMs'],
+  reconnect: ['firstMs', 'allMs', 'syncNowAllMs', 'longOutageAllMs'],
   memory: ['baselineRssMb', 'peakRssMb', 'growthMb'],
   ui: ['firstRowMs', 'scrollP95FrameMs'],
 } as const satisfies Record<ScenarioName, readonly string[]>
@@ -35,7 +35,9 @@ export interface ScenarioOutcome<S extends ScenarioName = ScenarioName> {
 export const TARGETS: { key: string; label: string; met: (v: number) => boolean }[] = [
   { key: 'write.ratio', label: '≥ 0.7', met: (v) => v >= 0.7 },
   { key: 'drain.ratio', label: '≥ 0.5', met: (v) => v >= 0.5 },
+  { key: 'reconnect.allMs', label: '≤ 2000', met: (v) => v <= 2000 },
   { key: 'reconnect.syncNowAllMs', label: '≤ 1000', met: (v) => v <= 1000 },
+  { key: 'reconnect.longOutageAllMs', label: '≤ 10000', met: (v) => v <= 10_000 },
   { key: 'memory.growthMb', label: '≤ 64', met: (v) => v <= 64 },
   { key: 'ui.firstRowMs', label: '≤ 1000', met: (v) => v <= 1000 },
   { key: 'ui.scrollP95FrameMs', label: '≤ 33', met: (v) => v <= 33 },

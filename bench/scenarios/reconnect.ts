@@ -10,6 +10,10 @@
  * - syncNowAllMs: the same, with "Sync now" called right after the API is
  *   back. Median of 5 runs.
  *
+ * - longOutageAllMs: like allMs, after a 2-minute outage (the probe has long
+ *   reached its longest interval). Really waited: 3 runs, median, started
+ *   with the others so they share the wall-clock time.
+ *
  * The 10 runs (5 of each) are independent (own data folder, own server, own
  * port) and overlap in time, staggered by 0.5 s so that no two of them reach
  * the moment being timed together: this keeps the scenario at ~20 s instead
@@ -26,11 +30,13 @@ export interface ReconnectOptions {
   pending?: number
   downMs?: number
   staggerMs?: number
+  longRuns?: number
+  longDownMs?: number
   log?: (line: string) => void
 }
 
 interface RunResult {
-  mode: 'auto' | 'syncNow'
+  mode: 'auto' | 'syncNow' | 'long'
   firstMs: number
   allMs: number
 }
@@ -40,6 +46,8 @@ export async function runReconnect(opts: ReconnectOptions = {}): Promise<Scenari
   const pending = opts.pending ?? 100
   const downMs = opts.downMs ?? 10_000
   const stagger = opts.staggerMs ?? 500
+  const longRuns = opts.longRuns ?? 3
+  const longDownMs = opts.longDownMs ?? 120_000
   const log = opts.log ?? (() => undefined)
   const dir = tempDir('outpost-bench-reconnect-')
   try {
@@ -48,23 +56,30 @@ export async function runReconnect(opts: ReconnectOptions = {}): Promise<Scenari
       plan.push({ mode: 'auto', delayMs: 2 * i * stagger, dataDir: join(dir.path, `auto-${i}`) })
       plan.push({ mode: 'syncNow', delayMs: (2 * i + 1) * stagger, dataDir: join(dir.path, `sync-${i}`) })
     }
+    // The long outages start first and end last, staggered like the rest (offset by a quarter step so no moment is shared).
+    for (let i = 0; i < longRuns; i++) {
+      plan.push({ mode: 'long', delayMs: 2 * i * stagger + stagger / 2, dataDir: join(dir.path, `long-${i}`) })
+    }
     // Seed every folder before any clock starts.
     for (const p of plan) seedOrdersFast(p.dataDir, pending)
     const results = await Promise.all(
       plan.map(async (p) => {
         await sleep(p.delayMs)
-        return oneRun(p.mode, p.dataDir, pending, downMs)
+        return oneRun(p.mode, p.dataDir, pending, p.mode === 'long' ? longDownMs : downMs)
       }),
     )
     const auto = results.filter((r) => r.mode === 'auto')
     const sync = results.filter((r) => r.mode === 'syncNow')
+    const long = results.filter((r) => r.mode === 'long')
     log(`no action: first ${auto.map((r) => r.firstMs).join(', ')} ms; all ${auto.map((r) => r.allMs).join(', ')} ms`)
     log(`sync now:  all ${sync.map((r) => r.allMs).join(', ')} ms`)
+    log(`after ${longDownMs / 1000} s down: all ${long.map((r) => r.allMs).join(', ')} ms`)
     return {
       values: {
         firstMs: round(median(auto.map((r) => r.firstMs))),
         allMs: round(median(auto.map((r) => r.allMs))),
         syncNowAllMs: round(median(sync.map((r) => r.allMs))),
+        longOutageAllMs: long.length > 0 ? round(median(long.map((r) => r.allMs))) : null,
       },
       details: {
         runs,
@@ -74,6 +89,8 @@ export async function runReconnect(opts: ReconnectOptions = {}): Promise<Scenari
         allMsRuns: auto.map((r) => r.allMs),
         syncNowFirstMsRuns: sync.map((r) => r.firstMs),
         syncNowAllMsRuns: sync.map((r) => r.allMs),
+        longDownMs,
+        longOutageAllMsRuns: long.map((r) => r.allMs),
       },
     }
   } finally {

@@ -84,7 +84,7 @@ describe('diagnostics zip', () => {
     const outbox = JSON.parse(get('outbox.json'))
     expect(outbox.outboxByStatus).toEqual({ pending: 4, sent: 10, dead: 1 })
     expect(outbox.orders).toBe(15)
-    expect(outbox.status.counts).toEqual({ pending: 4, sending: 0, dead: 1, sentToday: 10 })
+    expect(outbox.status.counts).toEqual({ pending: 4, sending: 0, dead: 1, discarded: 0, sentToday: 10 })
 
     const relay = get('relay.log').trimEnd().split('\n')
     expect(relay).toHaveLength(200)

@@ -12,6 +12,8 @@ export type ScriptedReply =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   /** Close the socket without answering. */
   | 'drop'
+  /** Write the answer yourself (huge, endless, malformed, redirecting…). */
+  | { raw: (res: ServerResponse, req: IncomingMessage) => void }
 
 /**
  * A real loopback HTTP server whose answer to each POST /events is decided by
@@ -20,7 +22,7 @@ export type ScriptedReply =
  */
 export async function startScriptedApi(
   decide: (req: ScriptedRequest, index: number) => ScriptedReply | Promise<ScriptedReply>,
-  opts: { health?: () => number } = {},
+  opts: { health?: () => number | { raw: (res: ServerResponse, req: IncomingMessage) => void } } = {},
 ) {
   const requests: ScriptedRequest[] = []
   let healthChecks = 0
@@ -31,15 +33,26 @@ export async function startScriptedApi(
       void (async () => {
         if (req.url === '/health') {
           healthChecks++
-          res.writeHead(opts.health?.() ?? 200).end('{"ok":true}')
+          const h = opts.health?.() ?? 200
+          if (typeof h === 'number') res.writeHead(h).end('{"ok":true}')
+          else h.raw(res, req)
           return
         }
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { events?: WireEvent[] }
+        let body: { events?: WireEvent[] } = {}
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { events?: WireEvent[] }
+        } catch {
+          // A request that is not JSON (a redirect target receiving GETs): recorded with no events.
+        }
         const entry: ScriptedRequest = { at: Date.now(), events: body.events ?? [], authorization: req.headers.authorization }
         requests.push(entry)
         const reply = await decide(entry, requests.length - 1)
         if (reply === 'drop') {
           req.socket.destroy()
+          return
+        }
+        if ('raw' in reply) {
+          reply.raw(res, req)
           return
         }
         const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {})

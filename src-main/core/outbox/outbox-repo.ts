@@ -97,7 +97,17 @@ export class OutboxRepo {
            EXISTS (SELECT 1 FROM orders) AS hasOrders`,
       ),
       oldestPending: db.prepare(`SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 1`).pluck(),
-      nextDue: db.prepare(`SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending' AND next_attempt_at > ?`).pluck(),
+      // Over the deliverable events only (the first unsent of each order, as in
+      // `next`), due or not: an event blocked behind a dead one needs the
+      // user, not a timer, and one already due must still wake the relay.
+      nextDue: db.prepare(
+        `SELECT min(coalesce(o.next_attempt_at, 0)) FROM outbox o
+         WHERE o.status = 'pending'
+           AND NOT EXISTS (
+             SELECT 1 FROM outbox p
+             WHERE p.aggregate_id = o.aggregate_id AND p.seq < o.seq AND p.status IN ('pending', 'dead'))`,
+      ).pluck(),
+      pendingCount: db.prepare(`SELECT count(*) FROM outbox WHERE status = 'pending'`).pluck(),
       lastSent: db.prepare(`SELECT max(sent_at) FROM outbox INDEXED BY outbox_sent_at WHERE status = 'sent'`).pluck(),
       deadList: db.prepare(
         `SELECT e.id AS eventId, e.aggregate_id AS orderId, o.customer, o.total_minor AS totalMinor, o.currency,
@@ -191,9 +201,16 @@ export class OutboxRepo {
     return (this.stmts.oldestPending.get() as string | undefined) ?? null
   }
 
-  /** The earliest backoff that has not yet come due, in epoch ms. */
-  nextDueAt(now: number): number | null {
-    return (this.stmts.nextDue.get(now) as number | null) ?? null
+  /**
+   * When the earliest deliverable event may go, in epoch ms (0 or a past time:
+   * now), or null when nothing is deliverable.
+   */
+  nextDueAt(): number | null {
+    return (this.stmts.nextDue.get() as number | null) ?? null
+  }
+
+  pendingCount(): number {
+    return this.stmts.pendingCount.get() as number
   }
 
   lastSentAt(): string | null {

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import type { OutboxEvent } from '../outbox/outbox-repo'
+import { redact } from './redact'
+import { clampDelay, MAX_WAIT_MS } from './wake-schedule'
 
 /** The wire shape of one event (docs/sync-protocol.md). */
 export interface WireEvent {
@@ -21,15 +23,25 @@ const ResultsBody = z.object({
 })
 export type EventResult = z.infer<typeof ResultsBody>['results'][number]
 
+/** The most read from an answer to POST /events (a results list for 100 events is ~10 KiB). */
+export const EVENTS_BODY_LIMIT = 4 * 1024 * 1024
+/** The most read from an answer to GET /health. */
+export const HEALTH_BODY_LIMIT = 64 * 1024
+
 export type PostOutcome =
-  | { kind: 'results'; httpStatus: number; results: Map<string, EventResult> }
-  /** 2xx, but not the JSON the protocol promises: treated as "try again". */
+  /** The results as listed (duplicates and strangers included: the relay's policy judges them). */
+  | { kind: 'results'; httpStatus: number; results: EventResult[] }
+  /** An answer that is not the protocol's: not JSON, no results list, too large, or a redirect. Treated as "try again". */
   | { kind: 'bad-body'; httpStatus: number; message: string }
   | { kind: 'http'; httpStatus: number; retryAfterMs: number | null; message: string }
   /** No HTTP answer at all: refused, reset, DNS, timeout, dropped mid-response. */
   | { kind: 'network'; message: string; timedOut: boolean }
 
-export type HealthOutcome = { kind: 'ok' } | { kind: 'http'; httpStatus: number } | { kind: 'network'; message: string }
+export type HealthOutcome =
+  | { kind: 'ok' }
+  | { kind: 'http'; httpStatus: number }
+  | { kind: 'bad-response'; httpStatus: number; message: string }
+  | { kind: 'network'; message: string; timedOut: boolean }
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
@@ -50,6 +62,19 @@ export function endpoint(apiUrl: string, path: string): string {
   return `${apiUrl.replace(/\/+$/, '')}/${path}`
 }
 
+class BodyTooLarge extends Error {}
+class TimedOut extends Error {}
+
+type Read = { kind: 'ok'; res: Response; text: string } | { kind: 'redirect'; res: Response } | { kind: 'too-large'; res: Response }
+
+/**
+ * The relay's only way to the API. Whatever `fetch` it is given (node:http,
+ * undici, Electron's net.fetch), the rules here hold for all of them:
+ * redirects are never followed (the token and the batch go to the configured
+ * origin only), an answer is read incrementally and abandoned beyond a size
+ * limit, the whole exchange (headers and body) has one deadline, and no error
+ * message carries the token.
+ */
 export class ApiClient {
   private readonly fetchImpl: FetchLike
   private readonly timeoutMs: number
@@ -68,23 +93,49 @@ export class ApiClient {
     return h
   }
 
+  /** One request, its body read up to `limit` bytes, within one deadline for headers and body. */
+  private async exchange(path: string, init: RequestInit, limit: number, timeoutMs: number): Promise<Read> {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(new TimedOut('timeout')), clampDelay(timeoutMs))
+    timer.unref?.()
+    try {
+      const res = await this.fetchImpl(endpoint(this.opts.apiUrl, path), { ...init, redirect: 'manual', signal: controller.signal })
+      // `redirect: 'manual'` gives either the 3xx itself or an opaque redirect (status 0).
+      if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+        await res.body?.cancel().catch(() => undefined)
+        return { kind: 'redirect', res }
+      }
+      try {
+        return { kind: 'ok', res, text: await readCapped(res, limit, controller.signal) }
+      } catch (err) {
+        if (err instanceof BodyTooLarge) return { kind: 'too-large', res }
+        throw err
+      }
+    } catch (err) {
+      if (controller.signal.aborted && controller.signal.reason instanceof TimedOut) throw new TimedOut('timeout')
+      throw err
+    } finally {
+      clearTimeout(timer)
+      controller.abort() // frees the connection of any answer not read to its end
+    }
+  }
+
   /** POST {apiUrl}/events with a pre-serialized body (the relay sizes batches by bytes). */
   async postEvents(body: string): Promise<PostOutcome> {
-    let res: Response
-    let text: string
+    let read: Read
     try {
-      res = await this.fetchImpl(endpoint(this.opts.apiUrl, 'events'), {
-        method: 'POST',
-        headers: this.headers(true),
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      })
-      // Reading the body is part of the request: a connection dropped after
-      // the headers is still "no answer", and the batch is retried.
-      text = await res.text()
+      read = await this.exchange('events', { method: 'POST', headers: this.headers(true), body }, EVENTS_BODY_LIMIT, this.timeoutMs)
     } catch (err) {
-      return networkOutcome(err)
+      return networkOutcome(err, this.opts.token)
     }
+    const { res } = read
+    if (read.kind === 'redirect') {
+      return { kind: 'bad-body', httpStatus: res.status, message: `The server answered with a redirect (HTTP ${res.status}), which is not followed.` }
+    }
+    if (read.kind === 'too-large') {
+      return { kind: 'bad-body', httpStatus: res.status, message: `The server's answer was larger than ${EVENTS_BODY_LIMIT / 1024 / 1024} MiB.` }
+    }
+    const text = read.text
     if (res.status >= 200 && res.status < 300) {
       let parsed: unknown
       try {
@@ -94,40 +145,70 @@ export class ApiClient {
       }
       const r = ResultsBody.safeParse(parsed)
       if (!r.success) return { kind: 'bad-body', httpStatus: res.status, message: 'The server answered without a valid results list.' }
-      return { kind: 'results', httpStatus: res.status, results: new Map(r.data.results.map((x) => [x.id, x])) }
+      return { kind: 'results', httpStatus: res.status, results: r.data.results }
     }
     return {
       kind: 'http',
       httpStatus: res.status,
       retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), this.now()),
-      message: serverMessage(res.status, text),
+      message: redact(serverMessage(res.status, text), this.opts.token),
     }
   }
 
   async health(timeoutMs = 5_000): Promise<HealthOutcome> {
     try {
-      const res = await this.fetchImpl(endpoint(this.opts.apiUrl, 'health'), {
-        method: 'GET',
-        headers: this.headers(false),
-        signal: AbortSignal.timeout(Math.min(timeoutMs, this.timeoutMs)),
-      })
-      await res.arrayBuffer().catch(() => undefined)
-      return res.ok ? { kind: 'ok' } : { kind: 'http', httpStatus: res.status }
+      const read = await this.exchange('health', { method: 'GET', headers: this.headers(false) }, HEALTH_BODY_LIMIT, Math.min(timeoutMs, this.timeoutMs))
+      if (read.kind === 'redirect') return { kind: 'bad-response', httpStatus: read.res.status, message: `Health check redirected (HTTP ${read.res.status}).` }
+      if (read.kind === 'too-large') return { kind: 'bad-response', httpStatus: read.res.status, message: 'Health check answer too large.' }
+      return read.res.ok ? { kind: 'ok' } : { kind: 'http', httpStatus: read.res.status }
     } catch (err) {
-      return { kind: 'network', message: networkOutcome(err).message }
+      const n = networkOutcome(err, this.opts.token)
+      return { kind: 'network', message: n.message, timedOut: n.timedOut }
     }
   }
 }
 
-function networkOutcome(err: unknown): { kind: 'network'; message: string; timedOut: boolean } {
+/** Reads a body chunk by chunk; beyond `limit` bytes it cancels the stream (the connection goes) and throws. */
+async function readCapped(res: Response, limit: number, signal: AbortSignal): Promise<string> {
+  if (!res.body) return ''
+  const declared = Number(res.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body.cancel().catch(() => undefined)
+    throw new BodyTooLarge()
+  }
+  const reader = res.body.getReader()
+  const onAbort = () => void reader.cancel().catch(() => undefined)
+  signal.addEventListener('abort', onAbort, { once: true })
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new TimedOut('timeout')
+      if (done) break
+      size += value.byteLength
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined)
+        throw new BodyTooLarge()
+      }
+      chunks.push(value)
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+  return Buffer.concat(chunks, size).toString('utf8')
+}
+
+function networkOutcome(err: unknown, token: string | null): { kind: 'network'; message: string; timedOut: boolean } {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } }
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+  if (err instanceof TimedOut || e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return { kind: 'network', message: 'The server did not answer in time.', timedOut: true }
   }
   // undici puts the system error in `cause`; node:http throws it directly.
+  // A message may echo a header (an invalid token does): redact before it goes anywhere.
   const code = e?.cause?.code ?? (err as { code?: string })?.code
   const detail = code ?? e?.cause?.message ?? e?.message ?? 'unknown error'
-  return { kind: 'network', message: `Could not reach the server (${detail}).`, timedOut: false }
+  return { kind: 'network', message: redact(`Could not reach the server (${detail.slice(0, 200)}).`, token), timedOut: false }
 }
 
 /** A short, single-line message from an error body: `{"error":"..."}`, or its text. */
@@ -138,18 +219,18 @@ export function serverMessage(status: number, text: string): string {
     if (typeof j.error === 'string') msg = j.error
     else if (typeof j.message === 'string') msg = j.message
   } catch {
-    msg = text
+    msg = text.slice(0, 2000)
   }
   msg = msg.replace(/\s+/g, ' ').trim().slice(0, 500)
   return msg ? `HTTP ${status}: ${msg}` : `HTTP ${status}`
 }
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3); either way capped at a day. */
 export function parseRetryAfter(value: string | null, now: number): number | null {
   if (value === null) return null
   const v = value.trim()
-  if (/^\d+$/.test(v)) return Math.min(Number(v), 24 * 3600) * 1000
+  if (/^-?\d+$/.test(v)) return clampDelay(Math.min(Number(v), MAX_WAIT_MS / 1000) * 1000)
   const at = Date.parse(v)
   if (Number.isNaN(at)) return null
-  return Math.max(0, at - now)
+  return clampDelay(at - now)
 }

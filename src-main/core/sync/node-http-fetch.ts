@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { FetchLike } from './api-client'
 
@@ -8,6 +8,10 @@ import type { FetchLike } from './api-client'
  * several times more CPU and garbage per request, which is most of a drain's
  * client-side work. Electron passes its own `net.fetch` instead (system proxy
  * and certificates), so this is only the browser host's and the tests' client.
+ *
+ * The body is streamed, not buffered: ApiClient reads it up to its limit and
+ * cancels, and cancelling (or the deadline) destroys the socket, so an endless
+ * or huge answer stops being read at once. node:http never follows redirects.
  */
 export function createNodeHttpFetch(): FetchLike & { close(): void } {
   const agents = {
@@ -22,8 +26,9 @@ export function createNodeHttpFetch(): FetchLike & { close(): void } {
         return
       }
       const signal = init.signal ?? undefined
+      const abortReason = () => (signal?.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'))
       if (signal?.aborted) {
-        reject(signal.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'))
+        reject(abortReason())
         return
       }
       const headers: Record<string, string> = {}
@@ -31,43 +36,41 @@ export function createNodeHttpFetch(): FetchLike & { close(): void } {
       const body = typeof init.body === 'string' ? Buffer.from(init.body) : null
       if (body) headers['content-length'] = String(body.length)
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest
-      const req = send(url, { method: init.method ?? 'GET', headers, agent: agents[url.protocol] }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('error', fail)
-        res.on('aborted', () => fail(new Error('The connection closed before the response ended')))
-        res.on('end', () => {
-          if (!res.complete) {
-            fail(new Error('The connection closed before the response ended'))
-            return
-          }
-          cleanup()
-          const responseHeaders = new Headers()
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (typeof v === 'string') responseHeaders.set(k, v)
-            else if (Array.isArray(v)) for (const item of v) responseHeaders.append(k, item)
-          }
-          const status = res.statusCode ?? 0
-          const nullBody = status === 204 || status === 304 || (status >= 100 && status < 200)
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status: Math.max(200, status) === status ? status : 599, headers: responseHeaders }))
-        })
-      })
-      const onAbort = () => {
-        req.destroy()
-        fail(signal?.reason instanceof Error ? signal.reason : new DOMException('Aborted', 'AbortError'))
-      }
-      let settled = false
-      function cleanup() {
-        settled = true
+      let responded = false
+      let streamError: ((err: unknown) => void) | null = null
+      const finish = () => {
         signal?.removeEventListener('abort', onAbort)
       }
-      function fail(err: unknown) {
-        if (settled) return
-        cleanup()
-        reject(err)
+      const onAbort = () => {
+        req.destroy()
+        if (!responded) {
+          finish()
+          reject(abortReason())
+        } else streamError?.(abortReason())
       }
+      const req = send(url, { method: init.method ?? 'GET', headers, agent: agents[url.protocol] }, (res) => {
+        responded = true
+        const status = res.statusCode ?? 0
+        const nullBody = status === 204 || status === 304 || (status >= 100 && status < 200)
+        const stream = nullBody ? null : bodyStream(res, req.destroy.bind(req), finish, (fail) => (streamError = fail))
+        if (nullBody) {
+          res.resume()
+          res.on('end', finish)
+        }
+        const responseHeaders = new Headers()
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (typeof v === 'string') responseHeaders.set(k, v)
+          else if (Array.isArray(v)) for (const item of v) responseHeaders.append(k, item)
+        }
+        resolve(new Response(stream, { status: status >= 200 && status <= 599 ? status : 599, headers: responseHeaders }))
+      })
       signal?.addEventListener('abort', onAbort, { once: true })
-      req.on('error', fail)
+      req.on('error', (err) => {
+        if (!responded) {
+          finish()
+          reject(err)
+        } else streamError?.(err)
+      })
       req.end(body ?? undefined)
     })
   return Object.assign(fetchLike, {
@@ -76,4 +79,52 @@ export function createNodeHttpFetch(): FetchLike & { close(): void } {
       agents['https:'].destroy()
     },
   })
+}
+
+/** The response as a pull stream with backpressure: nothing more is read than the consumer asks for. */
+function bodyStream(
+  res: IncomingMessage,
+  destroy: () => void,
+  finish: () => void,
+  setFail: (fail: (err: unknown) => void) => void,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      let done = false
+      const fail = (err: unknown) => {
+        if (done) return
+        done = true
+        finish()
+        controller.error(err)
+      }
+      setFail(fail)
+      res.on('data', (c: Buffer) => {
+        if (done) return
+        controller.enqueue(new Uint8Array(c.buffer, c.byteOffset, c.byteLength))
+        if ((controller.desiredSize ?? 0) <= 0) res.pause()
+      })
+      res.on('error', fail)
+      res.on('aborted', () => fail(new Error('The connection closed before the response ended')))
+      res.on('close', () => {
+        if (!res.complete) fail(new Error('The connection closed before the response ended'))
+      })
+      res.on('end', () => {
+        if (done) return
+        if (!res.complete) {
+          fail(new Error('The connection closed before the response ended'))
+          return
+        }
+        done = true
+        finish()
+        controller.close()
+      })
+    },
+    pull() {
+      res.resume()
+    },
+    cancel() {
+      finish()
+      destroy()
+    },
+  }, { highWaterMark: 4 })
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { acceptAll, startScriptedApi, waitFor, type ScriptedReply, type ScriptedRequest } from '../../testing/scripted-api'
 import { tempDir } from '../../testing/temp-dir'
+import { freeLoopbackPort } from '../../cli/free-port'
 import { startReferenceApi } from '../../reference-api/server'
 import type { Core, CoreOptions } from '../core-types'
 import { createCore } from '../create-core'
@@ -152,13 +153,26 @@ describe('outcomes', () => {
     })
   }
 
-  it('connection errors are retried, and the status says offline until the API answers', async () => {
+  it('connection errors are retried, and the status says the server is unreachable (never "offline") until the API answers', async () => {
     const api = await scripted((req, i) => (i < 2 ? 'drop' : acceptAll(req)))
     const core = start(api.url)
     await order(core)
-    await waitFor(() => core.status().connectivity === 'offline', 5000, 'offline')
+    await waitFor(() => core.status().api === 'unreachable', 5000, 'unreachable')
+    expect(core.status().connectivity).not.toBe('offline')
     await waitFor(() => statuses()[0] === 'sent', 5000)
     expect(core.status()).toMatchObject({ connectivity: 'online', api: 'reachable', lastError: null })
+  })
+
+  it('issue 10: connection refused (nothing listening) is "unreachable", never "offline"', async () => {
+    const port = await freeLoopbackPort()
+    const core = start(`http://127.0.0.1:${port}`)
+    await order(core)
+    await waitFor(() => core.status().lastError?.code === 'network', 3000, 'network error')
+    expect(core.status()).toMatchObject({ api: 'unreachable', phase: 'backing-off' })
+    expect(core.status().connectivity).not.toBe('offline')
+    expect(core.status().nextRetryAt).not.toBeNull()
+    core.setOsOnline(false)
+    expect(core.status().connectivity).toBe('offline') // only the OS says so
   })
 
   it('a request that times out is retried with the same event id', async () => {
@@ -371,25 +385,68 @@ describe('restarts and leases', () => {
     expect(api.requests.at(-1)!.at).toBeGreaterThanOrEqual(due)
   })
 
-  it('the lease keeps a second relay off the same database', async () => {
-    const api = await scripted(acceptAll)
+  it('the lease keeps a second relay off the same database while the first is sending', async () => {
+    let slow = true
+    const api = await scripted(async (req) => {
+      if (slow) await new Promise((r) => setTimeout(r, 800))
+      return acceptAll(req)
+    })
     const first = start(api.url, { startRelay: false })
     await order(first)
-    await first.handlers.syncNow(undefined) // takes the lease
-    expect(statuses()).toEqual(['sent'])
-
-    const second = start(api.url)
+    const firstSync = first.handlers.syncNow(undefined) // holds the lease while its request is in flight
+    await waitFor(() => api.requests.length === 1, 3000)
+    slow = false
+    const second = start(api.url, { startRelay: false })
     await order(second)
     const r = await second.handlers.syncNow(undefined)
-    await new Promise((res) => setTimeout(res, 300))
-    expect(statuses()).toEqual(['sent', 'pending'])
     expect(r.ok && r.value.outcome).toBe('partial')
     expect(api.requests).toHaveLength(1)
+    await firstSync
+    // The first relay released the lease when it went idle: the second's lease retry delivers within 1 s.
+    const idleAt = Date.now()
+    await waitFor(() => statuses().join() === 'sent,sent', 2000, 'second delivered')
+    expect(Date.now() - idleAt).toBeLessThan(1000)
+  })
 
-    await first.shutdown() // releases the lease
-    cores.splice(cores.indexOf(first), 1)
-    await second.handlers.syncNow(undefined)
-    expect(statuses()).toEqual(['sent', 'sent'])
+  it('issue 9 bug 8: an idle relay holds no lease, so a second process on the same folder delivers within 1 s', async () => {
+    const api = await scripted(acceptAll)
+    const first = start(api.url)
+    await order(first)
+    await waitFor(() => statuses().join() === 'sent', 3000)
+    const second = start(api.url)
+    await new Promise((r) => setTimeout(r, 200))
+    const t = Date.now()
+    await order(second)
+    await waitFor(() => statuses().join() === 'sent,sent', 3000, 'second process delivered')
+    expect(Date.now() - t).toBeLessThan(1000)
+  })
+})
+
+describe('progress', () => {
+  it('issue 10: orders created during a run extend the total, so done never exceeds total', async () => {
+    const api = await scripted(async (req) => {
+      await new Promise((r) => setTimeout(r, 40))
+      return acceptAll(req)
+    })
+    const core = start(api.url, { startRelay: false, relay: { batchSize: 2, concurrency: 1 } })
+    for (let i = 0; i < 4; i++) await order(core, `seed${i}`)
+    const samples: { done: number; total: number }[] = []
+    const off = core.on('status', (s) => {
+      if (s.progress) samples.push(s.progress)
+    })
+    const sync = core.handlers.syncNow(undefined)
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 25))
+      await order(core, `during${i}`)
+      const p = core.status().progress
+      if (p) samples.push(p)
+    }
+    await sync
+    await waitFor(() => statuses().every((x) => x === 'sent'), 5000)
+    off()
+    expect(samples.length).toBeGreaterThan(3)
+    for (const p of samples) expect(p.done).toBeLessThanOrEqual(p.total)
+    expect(Math.max(...samples.map((p) => p.total))).toBeGreaterThan(4)
   })
 })
 
@@ -402,7 +459,7 @@ describe('connectivity', () => {
     for (let i = 0; i < 20; i++) await order(core, `c${i}`)
     expect(performance.now() - t0).toBeLessThan(2000)
     // The first send fails at the network level; everything stays pending.
-    await waitFor(() => api.requests.length >= 1 && core.status().connectivity === 'offline', 3000, 'offline')
+    await waitFor(() => api.requests.length >= 1 && core.status().api === 'unreachable', 3000, 'unreachable')
     await new Promise((r) => setTimeout(r, 500))
     expect(statuses().every((s) => s === 'pending')).toBe(true)
     expect(api.healthChecks).toBeGreaterThan(1) // the probe keeps trying
@@ -420,7 +477,7 @@ describe('connectivity', () => {
     // The probe would next run in 5 s; only the OS signal can explain a faster delivery.
     const core = start(api.url, { relay: { probeMinMs: 5000, probeMaxMs: 5000 } })
     await order(core)
-    await waitFor(() => api.requests.length === 1 && core.status().connectivity === 'offline', 3000)
+    await waitFor(() => api.requests.length === 1 && core.status().api === 'unreachable', 3000)
     core.setOsOnline(false)
     up = true
     const checks = api.healthChecks

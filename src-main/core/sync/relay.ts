@@ -2,8 +2,12 @@ import type { SyncErrorCode } from '../../../src-preload/contract'
 import type { Logger, RelayTuning } from '../core-types'
 import type { EventOutcome, OutboxEvent, OutboxRepo } from '../outbox/outbox-repo'
 import { ApiClient, toWireEvent, type FetchLike, type PostOutcome } from './api-client'
-import { fullJitterDelay, nextProbeDelay } from './backoff'
+import { checkResults, decide, decideProbe, probeDelay, retryDelay, type ApiHealth, type Decision, type Observed } from './delivery-policy'
 import type { RelayLease } from './lease'
+import { redact } from './redact'
+import { clampDelay, WakeSchedule, type WakeReason } from './wake-schedule'
+
+export type { ApiHealth } from './delivery-policy'
 
 export const DEFAULT_TUNING: RelayTuning = {
   batchSize: 100,
@@ -12,8 +16,10 @@ export const DEFAULT_TUNING: RelayTuning = {
   requestTimeoutMs: 15_000,
   backoffBaseMs: 1_000,
   backoffCapMs: 5 * 60_000,
+  // Equal jitter on 1 s, 2 s, 3 s: a fleet spreads out, and delivery follows
+  // the server's return within ~3 s after any outage (docs/architecture.md).
   probeMinMs: 1_000,
-  probeMaxMs: 30_000,
+  probeMaxMs: 3_000,
   kickDelayMs: 10,
   leaseTtlMs: 30_000,
   retentionDays: 30,
@@ -26,21 +32,31 @@ export interface RelayConfig {
   paused: boolean
 }
 
-export type ApiHealth = 'unknown' | 'reachable' | 'unreachable' | 'unauthorized' | 'not-configured'
-
 /** Relay state the status model needs beyond what SQLite holds. */
 export interface RelaySnapshot {
-  api: ApiHealth
-  /** The last failure was at the network level (no HTTP answer). */
-  networkDown: boolean
+  api: 'unknown' | 'reachable' | 'unreachable' | 'server-error' | 'unauthorized' | 'not-configured'
+  /** Only from setOsOnline (Electron net.isOnline / the web host's interface check); null where unknown. */
+  osOnline: boolean | null
   authPaused: boolean
   draining: boolean
   sending: number
+  /** done <= total always; rows created during a run extend total. */
   progress: { done: number; total: number } | null
   lastError: { code: SyncErrorCode; message: string; at: string; httpStatus: number | null } | null
-  /** Next scheduled wake-up: a backoff coming due, or the next health probe. */
+  /** Next scheduled wake-up: a backoff coming due, the next health probe, or a lease retry. */
   nextRetryAt: number | null
   probing: boolean
+}
+
+/** What the liveness invariant (relay-invariants.ts) looks at. */
+export interface RelayInspection {
+  snapshot: RelaySnapshot
+  /** Sending is allowed: configured, not paused by the user or a 401, not stopping. */
+  sendingAllowed: boolean
+  /** The API is known to be down: rows wait for the health probe. */
+  waitingForProbe: boolean
+  wakes: Partial<Record<WakeReason, number>>
+  token: string | null
 }
 
 export interface RelayDeps {
@@ -54,6 +70,8 @@ export interface RelayDeps {
   random: () => number
   /** Called after anything the status model shows may have changed. */
   onChange: (change: { orderIds?: string[] }) => void
+  /** Called when the relay has finished a step (a drain or a probe) and armed its next wake-up. Tests check invariants here. */
+  onSettled?: () => void
 }
 
 type BatchVerdict = 'continue' | 'halt'
@@ -61,8 +79,13 @@ type BatchVerdict = 'continue' | 'halt'
 /**
  * Delivers the outbox: at least once, in per-order order, with backoff that
  * survives restarts (it lives in SQLite), and without a polling loop. It wakes
- * for: a new row (kick), a backoff coming due (timer), a successful health
- * probe after an outage, the OS saying it is online again, or "Sync now".
+ * for: a new row (kick), a backoff coming due, a health probe while the API
+ * is down, a lease retry, the OS saying it is online again, or "Sync now".
+ * Liveness: whenever an event is pending and sending is allowed, one of those
+ * wake-ups is armed (see `settle()` and relay-invariants.ts).
+ *
+ * What an answer means is decided in delivery-policy.ts; this class applies
+ * the decision: records it in SQLite, then arms the next wake-up.
  *
  * Every status change is committed before the relay moves on, so a kill at
  * any instant loses nothing: an event is only marked sent after the server
@@ -70,13 +93,16 @@ type BatchVerdict = 'continue' | 'halt'
  */
 export class Relay {
   private api: ApiHealth = 'unknown'
-  private networkDown = false
+  /** The API did not answer (or its probe failed): new rows wait for the probe instead of failing one by one. */
+  private waitForProbe = false
+  private probeFailures = 0
   private authPaused = false
   private lastError: RelaySnapshot['lastError'] = null
   private progress: RelaySnapshot['progress'] = null
   private batchSize: number
   private readonly inFlight = new Set<string>()
   private readonly requests = new Set<Promise<unknown>>()
+  private readonly wakes: WakeSchedule
 
   private drainPromise: Promise<void> | null = null
   private rerun = false
@@ -84,18 +110,11 @@ export class Relay {
   private stopping = false
   /** After stop(): the database may be closed, so late answers are dropped (and resent next run). */
   private stopped = false
-
-  private kickTimer: NodeJS.Timeout | null = null
-  private dueTimer: NodeJS.Timeout | null = null
-  private dueAt: number | null = null
-  private probeTimer: NodeJS.Timeout | null = null
-  private probeAt: number | null = null
-  private probeDelay: number | null = null
-  private leaseTimer: NodeJS.Timeout | null = null
   private osOnline: boolean | null = null
 
   constructor(private readonly deps: RelayDeps) {
     this.batchSize = deps.tuning.batchSize
+    this.wakes = new WakeSchedule(deps.now)
   }
 
   // -------------------------------------------------------------------------
@@ -117,21 +136,22 @@ export class Relay {
   kick(ignoreBackoff = false): void {
     if (this.stopping) return
     if (ignoreBackoff) this.rerunIgnoresBackoff = true
-    if (this.kickTimer) return
-    this.kickTimer = setTimeout(() => {
-      this.kickTimer = null
-      // While the API is known to be down, new rows wait for the probe: no
-      // point in a request per order when every one would fail.
-      if (this.networkDown && !this.rerunIgnoresBackoff) return
+    if (this.wakes.has('kick')) return
+    this.wakes.set('kick', this.deps.tuning.kickDelayMs, () => {
+      // While the API is known to be down, new rows wait for the probe (which
+      // is armed: see settle()): no point in a request per order when every one would fail.
+      if (this.waitForProbe && !this.rerunIgnoresBackoff) {
+        this.settle()
+        return
+      }
       void this.drain(this.rerunIgnoresBackoff)
-    }, this.deps.tuning.kickDelayMs)
-    this.kickTimer.unref?.()
+    })
   }
 
   /** API URL, token or pause changed: forget what we knew about the old server. */
   configChanged(): void {
     this.authPaused = false
-    this.networkDown = false
+    this.waitForProbe = false
     this.batchSize = this.deps.tuning.batchSize
     this.lastError = null
     const cfg = this.deps.config()
@@ -139,9 +159,10 @@ export class Relay {
     this.stopProbing()
     this.changed()
     if (cfg.apiUrl && !cfg.paused) void this.probeNow()
+    else this.settle()
   }
 
-  /** The OS's view of the network (Electron `net.isOnline`); null where unknown. */
+  /** The OS's view of the network (Electron `net.isOnline`); null where unknown. Only shown, never concluded from errors. */
   setOsOnline(online: boolean | null): void {
     const was = this.osOnline
     this.osOnline = online
@@ -149,10 +170,10 @@ export class Relay {
     this.changed()
   }
 
-  /** Any OS network change or wake from sleep: re-probe, from 1 s. */
+  /** Any OS network change or wake from sleep: re-probe, from the shortest interval. */
   networkChanged(): void {
     if (this.stopping) return
-    if (this.probeTimer || this.networkDown || this.api === 'unknown') {
+    if (this.wakes.has('probe') || this.waitForProbe || this.api === 'unknown') {
       this.stopProbing()
       void this.probeNow()
     }
@@ -169,100 +190,112 @@ export class Relay {
     this.authPaused = false
     this.stopProbing()
     const reachable = await this.probeNow(false)
+    // 'offline' is the contract's word for "the server could not be reached"; the status says which.
     if (!reachable) return this.api === 'unauthorized' ? 'unauthorized' : 'offline'
     await this.drain(true)
     if (this.authPaused) return 'unauthorized'
-    if (this.networkDown) return 'offline'
+    if (this.waitForProbe) return 'offline'
     return this.deps.outbox.counts().pending === 0 ? 'synced' : 'partial'
   }
 
   snapshot(): RelaySnapshot {
-    const candidates = [this.dueAt, this.probeAt].filter((x): x is number => x !== null)
     return {
       api: this.api,
-      networkDown: this.networkDown || this.osOnline === false,
+      osOnline: this.osOnline,
       authPaused: this.authPaused,
       draining: this.drainPromise !== null,
       sending: this.inFlight.size,
       progress: this.progress,
       lastError: this.lastError,
-      nextRetryAt: candidates.length > 0 ? Math.min(...candidates) : null,
-      probing: this.probeTimer !== null,
+      nextRetryAt: this.wakes.next(['due', 'probe', 'lease'])?.at ?? null,
+      probing: this.wakes.has('probe'),
+    }
+  }
+
+  inspect(): RelayInspection {
+    const cfg = this.deps.config()
+    const wakes: Partial<Record<WakeReason, number>> = {}
+    for (const r of ['kick', 'due', 'probe', 'lease'] as const) {
+      const at = this.wakes.at(r)
+      if (at !== null) wakes[r] = at
+    }
+    return {
+      snapshot: this.snapshot(),
+      sendingAllowed: !!cfg.apiUrl && !cfg.paused && !this.authPaused && !this.stopping,
+      waitingForProbe: this.waitForProbe,
+      wakes,
+      token: cfg.token,
     }
   }
 
   /** Graceful quit: no new batches, in-flight requests get the grace period, then the lease goes. */
   async stop(): Promise<void> {
     this.stopping = true
-    for (const t of [this.kickTimer, this.dueTimer, this.probeTimer, this.leaseTimer]) if (t) clearTimeout(t)
-    this.kickTimer = this.dueTimer = this.probeTimer = this.leaseTimer = null
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, this.deps.tuning.shutdownGraceMs).unref?.())
+    this.wakes.close()
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, clampDelay(this.deps.tuning.shutdownGraceMs)).unref?.())
     await Promise.race([Promise.allSettled([...this.requests, this.drainPromise ?? Promise.resolve()]), grace])
     this.stopped = true
-    try {
-      this.deps.lease.release()
-    } catch (err) {
-      this.deps.log.warn('Could not release the relay lease', { error: String(err) })
-    }
+    this.releaseLease()
   }
 
   // -------------------------------------------------------------------------
   // Health probe
   // -------------------------------------------------------------------------
 
-  /** Returns whether the API answered 2xx. Schedules the next probe while it does not. */
+  /** Returns whether the API answered 2xx. Arms the next probe while it does not. */
   private async probeNow(drainOnSuccess = true): Promise<boolean> {
     const cfg = this.deps.config()
     if (!cfg.apiUrl || this.stopping) return false
-    this.probeAt = null
+    this.wakes.clear('probe')
     const client = this.client(cfg)
     const result = await this.track(client.health())
     if (this.stopping || this.stopped) return false
-    if (result.kind === 'ok') {
+    const verdict = decideProbe(
+      result.kind === 'network' ? { kind: 'network' } : result.kind === 'bad-response' ? { kind: 'bad-response' } : result,
+    )
+    if (verdict.up) {
       // Not on the first probe after start: backoff stored by a previous run still holds.
-      const wasDown = this.networkDown || this.api === 'unreachable'
-      this.networkDown = false
-      this.probeDelay = null
+      const wasDown = this.waitForProbe
+      this.waitForProbe = false
+      this.probeFailures = 0
       if (!this.authPaused) this.api = 'reachable'
       if (this.lastError && wasDown && this.lastError.httpStatus === null) this.lastError = null
       this.changed()
       // The API is back: send everything now, backoff notwithstanding. Backoff
       // protects a struggling server; this one just said it is fine.
       if (drainOnSuccess) void this.drain(wasDown)
+      else this.settle()
       return true
     }
-    if (result.kind === 'http' && (result.httpStatus === 401 || result.httpStatus === 403)) {
+    if (verdict.api === 'unauthorized' && result.kind === 'http') {
       this.setUnauthorized(result.httpStatus, `HTTP ${result.httpStatus}`)
+      this.settle()
       return false
     }
-    this.networkDown = result.kind === 'network'
-    this.api = 'unreachable'
+    this.waitForProbe = true
+    this.api = verdict.api
     this.recordError(
-      result.kind === 'network' ? 'network' : 'health_failed',
-      result.kind === 'network' ? result.message : `Health check failed: HTTP ${result.httpStatus}`,
-      result.kind === 'http' ? result.httpStatus : null,
+      verdict.code ?? 'health_failed',
+      result.kind === 'network' || result.kind === 'bad-response'
+        ? result.message
+        : `Health check failed: HTTP ${result.kind === 'http' ? result.httpStatus : '?'}`,
+      result.kind === 'http' || result.kind === 'bad-response' ? result.httpStatus : null,
     )
-    this.scheduleProbe()
+    this.settle()
     return false
   }
 
   private scheduleProbe(): void {
-    if (this.stopping || this.probeTimer) return
-    this.probeDelay = nextProbeDelay(this.probeDelay, { minMs: this.deps.tuning.probeMinMs, maxMs: this.deps.tuning.probeMaxMs })
-    this.probeAt = this.deps.now() + this.probeDelay
-    this.probeTimer = setTimeout(() => {
-      this.probeTimer = null
-      void this.probeNow()
-    }, this.probeDelay)
-    this.probeTimer.unref?.()
+    if (this.stopping || this.wakes.has('probe')) return
+    const delay = probeDelay(this.probeFailures, { minMs: this.deps.tuning.probeMinMs, maxMs: this.deps.tuning.probeMaxMs }, this.deps.random)
+    this.probeFailures++
+    this.wakes.set('probe', delay, () => void this.probeNow())
     this.changed()
   }
 
   private stopProbing(): void {
-    if (this.probeTimer) clearTimeout(this.probeTimer)
-    this.probeTimer = null
-    this.probeAt = null
-    this.probeDelay = null
+    this.wakes.clear('probe')
+    this.probeFailures = 0
   }
 
   // -------------------------------------------------------------------------
@@ -276,6 +309,7 @@ export class Relay {
       if (ignoreBackoff) this.rerunIgnoresBackoff = true
       return this.drainPromise
     }
+    this.wakes.clear('due')
     this.drainPromise = (async () => {
       let force = ignoreBackoff || this.rerunIgnoresBackoff
       this.rerunIgnoresBackoff = false
@@ -285,16 +319,18 @@ export class Relay {
           await this.drainPasses(force)
           force = this.rerunIgnoresBackoff
           this.rerunIgnoresBackoff = false
-        } while (this.rerun && !this.stopping && !this.networkDown && !this.authPaused)
+        } while (this.rerun && !this.stopping && !this.waitForProbe && !this.authPaused)
       } catch (err) {
         if (this.stopped) return
-        this.deps.log.error('Relay drain failed', { error: String(err) })
+        this.deps.log.error('Relay drain failed', { error: this.redact(String(err)) })
         this.recordError('internal', `Internal error while syncing: ${String(err)}`, null)
       } finally {
         this.drainPromise = null
         this.progress = null
         if (!this.stopped) {
-          this.scheduleDue()
+          // Idle: let another process on this data folder send its orders at once.
+          if (!this.stopping) this.releaseLease()
+          this.settle()
           this.changed()
         }
       }
@@ -321,8 +357,8 @@ export class Relay {
       this.scheduleLeaseRetry()
       return
     }
-    const startPending = this.deps.outbox.counts().pending
-    this.progress = { done: 0, total: startPending }
+    this.wakes.clear('lease')
+    this.progress = { done: 0, total: this.deps.outbox.pendingCount() }
     this.changed()
     let force = ignoreBackoff
     for (let pass = 0; pass < 1000; pass++) {
@@ -340,6 +376,7 @@ export class Relay {
     const worker = async (): Promise<void> => {
       while (!halted && !this.stopping) {
         if (!this.deps.lease.acquire()) {
+          this.scheduleLeaseRetry()
           halted = true
           return
         }
@@ -387,84 +424,87 @@ export class Relay {
     } finally {
       for (const e of batch) this.inFlight.delete(e.id)
     }
-    return this.settle(client, batch, outcome)
+    return this.applyAnswer(client, batch, outcome)
   }
 
-  private async settle(client: ApiClient, batch: OutboxEvent[], res: PostOutcome): Promise<{ delivered: number; verdict: BatchVerdict }> {
+  /** The answer → the policy's decision → the record. */
+  private async applyAnswer(client: ApiClient, batch: OutboxEvent[], res: PostOutcome): Promise<{ delivered: number; verdict: BatchVerdict }> {
     // An answer after the grace period: the record is closed. The events stay
     // pending and go again (same ids) next time; the server dedups.
     if (this.stopped) return { delivered: 0, verdict: 'halt' }
     const now = this.deps.now()
+    let violation: string | null = null
     if (res.kind === 'results') {
-      this.api = 'reachable'
-      this.networkDown = false
-      const outcomes: EventOutcome[] = batch.map((e) => {
-        const r = res.results.get(e.id)
-        if (!r) return this.retryOutcome(e, now, null, res.httpStatus, 'The server did not report on this event.')
-        if (r.status === 'rejected') {
-          return { id: e.id, kind: 'dead', httpStatus: res.httpStatus, error: r.error ?? 'Rejected by the server.', reply: JSON.stringify(r) }
-        }
-        return { id: e.id, kind: 'sent', httpStatus: res.httpStatus, outcome: r.status, reply: JSON.stringify(r) }
-      })
-      const delivered = this.apply(batch, outcomes)
-      const failed = outcomes.find((o) => o.kind === 'dead' || o.kind === 'retry')
-      if (failed && (failed.kind === 'dead' || failed.kind === 'retry')) {
-        this.recordError(failed.kind === 'dead' ? 'rejected' : 'missing_result', failed.error, res.httpStatus)
+      violation = checkResults(
+        batch.map((e) => e.id),
+        res.results.map((r) => r.id),
+      )
+      if (violation) this.deps.log.warn('Protocol violation in a results list; the whole batch goes again', { detail: violation, events: batch.length })
+    }
+    const observed: Observed =
+      res.kind === 'results'
+        ? violation
+          ? { kind: 'protocol-violation', httpStatus: res.httpStatus }
+          : { kind: 'results', httpStatus: res.httpStatus }
+        : res.kind === 'bad-body'
+          ? { kind: 'bad-body', httpStatus: res.httpStatus }
+          : res.kind === 'network'
+            ? { kind: 'network', timedOut: res.timedOut }
+            : { kind: 'http', httpStatus: res.httpStatus, batchSize: batch.length }
+    const d: Decision = decide(observed)
+    this.api = d.api
+    const httpStatus = res.kind === 'network' ? null : res.httpStatus
+    const message = res.kind === 'results' ? (violation ?? '') : res.message
+
+    switch (d.action) {
+      case 'apply-results': {
+        if (res.kind !== 'results') throw new Error('unreachable: results decision without results')
+        this.waitForProbe = false
+        const byId = new Map(res.results.map((x) => [x.id, x]))
+        const outcomes: EventOutcome[] = batch.map((e) => {
+          const r = byId.get(e.id)
+          if (!r) return this.retryOutcome(e, now, null, res.httpStatus, 'The server did not report on this event.')
+          if (r.status === 'rejected') {
+            return { id: e.id, kind: 'dead', httpStatus: res.httpStatus, error: r.error ?? 'Rejected by the server.', reply: JSON.stringify(r) }
+          }
+          return { id: e.id, kind: 'sent', httpStatus: res.httpStatus, outcome: r.status, reply: JSON.stringify(r) }
+        })
+        const delivered = this.apply(batch, outcomes)
+        const failed = outcomes.find((o) => o.kind === 'dead' || o.kind === 'retry')
+        if (failed && (failed.kind === 'dead' || failed.kind === 'retry')) {
+          this.recordError(failed.kind === 'dead' ? 'rejected' : 'missing_result', failed.error, res.httpStatus)
+        } else this.lastError = null
+        return { delivered, verdict: 'continue' }
       }
-      else this.lastError = null
-      return { delivered, verdict: 'continue' }
-    }
-    if (res.kind === 'bad-body') {
-      this.apply(batch, batch.map((e) => this.retryOutcome(e, now, null, res.httpStatus, res.message)))
-      this.recordError('bad_response', res.message, res.httpStatus)
-      return { delivered: 0, verdict: 'halt' }
-    }
-    if (res.kind === 'network') {
-      this.apply(batch, batch.map((e) => this.retryOutcome(e, now, null, null, res.message)))
-      this.networkDown = !res.timedOut
-      this.api = 'unreachable'
-      this.recordError(res.timedOut ? 'timeout' : 'network', res.message, null)
-      this.scheduleProbe()
-      return { delivered: 0, verdict: 'halt' }
-    }
-    const status = res.httpStatus
-    if (status === 401 || status === 403) {
-      // Not the events' fault: no attempt is used up, and nothing is retried
-      // until the token changes or the user asks.
-      this.apply(batch, batch.map((e) => ({ id: e.id, kind: 'retry', httpStatus: status, error: res.message, nextAttemptAt: now, countsAsAttempt: false })))
-      this.setUnauthorized(status, res.message)
-      return { delivered: 0, verdict: 'halt' }
-    }
-    if (status === 413) {
-      if (batch.length > 1) {
+      case 'retry-batch': {
+        const retryAfter = d.honourRetryAfter && res.kind === 'http' ? res.retryAfterMs : null
+        this.apply(batch, batch.map((e) => this.retryOutcome(e, now, retryAfter, httpStatus, message)))
+        if (d.waitForProbe) this.waitForProbe = true
+        else this.waitForProbe = false
+        this.recordError(d.code, message, httpStatus)
+        return { delivered: 0, verdict: 'halt' }
+      }
+      case 'pause-auth': {
+        // Not the events' fault: no attempt is used up, and nothing is retried
+        // until the token changes or the user asks.
+        this.apply(batch, batch.map((e) => ({ id: e.id, kind: 'retry', httpStatus, error: message, nextAttemptAt: now, countsAsAttempt: false })))
+        this.setUnauthorized(httpStatus ?? 401, message)
+        return { delivered: 0, verdict: 'halt' }
+      }
+      case 'halve': {
         this.batchSize = Math.max(1, Math.floor(batch.length / 2))
         this.deps.log.info('Batch too large; halving', { batchSize: this.batchSize })
         return this.sendHalves(client, batch)
       }
-      const [only] = batch
-      if (only) this.apply(batch, [{ id: only.id, kind: 'dead', httpStatus: status, error: res.message, reply: null }])
-      this.recordError('too_large', res.message, status)
-      return { delivered: 0, verdict: 'continue' }
+      case 'split':
+        return this.sendHalves(client, batch)
+      case 'dead': {
+        const [only] = batch
+        if (only) this.apply(batch, [{ id: only.id, kind: 'dead', httpStatus, error: message, reply: null }])
+        this.recordError(d.code, message, httpStatus)
+        return { delivered: 0, verdict: 'continue' }
+      }
     }
-    if (status === 408 || status === 425 || status === 429 || status >= 500) {
-      this.api = status >= 500 ? 'unreachable' : 'reachable'
-      this.networkDown = false
-      this.apply(batch, batch.map((e) => this.retryOutcome(e, now, res.retryAfterMs, status, res.message)))
-      this.recordError(status === 429 ? 'rate_limited' : 'server_error', res.message, status)
-      return { delivered: 0, verdict: 'halt' }
-    }
-    if (status >= 400 && status < 500) {
-      this.api = 'reachable'
-      if (batch.length > 1) return this.sendHalves(client, batch)
-      const [only] = batch
-      if (only) this.apply(batch, [{ id: only.id, kind: 'dead', httpStatus: status, error: res.message, reply: null }])
-      this.recordError('rejected', res.message, status)
-      return { delivered: 0, verdict: 'continue' }
-    }
-    // 1xx/3xx that fetch did not follow: unexpected, retry later.
-    this.apply(batch, batch.map((e) => this.retryOutcome(e, now, null, status, res.message)))
-    this.recordError('bad_response', res.message, status)
-    return { delivered: 0, verdict: 'halt' }
   }
 
   /** Isolate a bad event: send each half on its own, stopping if one half says stop. */
@@ -477,17 +517,19 @@ export class Relay {
   }
 
   private retryOutcome(e: OutboxEvent, now: number, retryAfterMs: number | null, httpStatus: number | null, error: string): EventOutcome {
-    const attempt = e.attempts + 1
-    const backoff = fullJitterDelay(attempt, { baseMs: this.deps.tuning.backoffBaseMs, capMs: this.deps.tuning.backoffCapMs }, this.deps.random)
-    const delay = retryAfterMs ?? backoff
-    return { id: e.id, kind: 'retry', httpStatus, error, nextAttemptAt: now + delay, countsAsAttempt: true }
+    const delay = retryDelay(e.attempts + 1, retryAfterMs, this.deps.tuning, this.deps.random)
+    return { id: e.id, kind: 'retry', httpStatus, error: this.redact(error), nextAttemptAt: now + delay, countsAsAttempt: true }
   }
 
   /** Update the record (one transaction), then tell the UI which orders changed. */
   private apply(batch: OutboxEvent[], outcomes: EventOutcome[]): number {
     this.deps.outbox.applyOutcomes(outcomes, new Date(this.deps.now()))
     const delivered = outcomes.filter((o) => o.kind === 'sent').length
-    if (this.progress) this.progress = { ...this.progress, done: this.progress.done + delivered }
+    if (this.progress) {
+      // Orders created during the run extend the total, so "N of M" never has N > M.
+      const done = this.progress.done + delivered
+      this.progress = { done, total: Math.max(this.progress.total, done + this.deps.outbox.pendingCount()) }
+    }
     const changedIds = new Set(outcomes.filter((o) => o.kind !== 'retry').map((o) => o.id))
     const orderIds = batch.filter((e) => changedIds.has(e.id)).map((e) => e.aggregateId)
     this.deps.onChange(orderIds.length > 0 ? { orderIds } : {})
@@ -497,44 +539,62 @@ export class Relay {
   private setUnauthorized(status: number, message: string): void {
     this.authPaused = true
     this.api = 'unauthorized'
-    this.networkDown = false
+    this.waitForProbe = false
     this.stopProbing()
     this.recordError('unauthorized', `Authorization required (${message})`, status)
   }
 
-  /** `code` is what the UI translates; `message` is the English detail (server text included). */
+  /** `code` is what the UI translates; `message` is the English detail (server text included, token never). */
   private recordError(code: SyncErrorCode, message: string, httpStatus: number | null): void {
-    this.lastError = { code, message, at: new Date(this.deps.now()).toISOString(), httpStatus }
+    this.lastError = { code, message: this.redact(message), at: new Date(this.deps.now()).toISOString(), httpStatus }
     this.changed()
   }
 
-  /** Wake when the earliest backoff comes due. */
-  private scheduleDue(): void {
-    if (this.dueTimer) clearTimeout(this.dueTimer)
-    this.dueTimer = null
-    this.dueAt = null
-    if (this.stopping || this.authPaused || this.networkDown) return
+  private redact(text: string): string {
+    return redact(text, this.deps.config().token)
+  }
+
+  /**
+   * After every step: arm the one wake-up that fits, so that whenever an
+   * event is pending and sending is allowed, something will wake the relay.
+   * API down → the health probe; otherwise the earliest deliverable event's
+   * backoff (already due counts: it goes at once).
+   */
+  private settle(): void {
+    if (this.stopping || this.stopped) return
     const cfg = this.deps.config()
-    if (!cfg.apiUrl || cfg.paused) return
-    const now = this.deps.now()
-    const due = this.deps.outbox.nextDueAt(now)
-    if (due === null) return
-    this.dueAt = due
-    this.dueTimer = setTimeout(() => {
-      this.dueTimer = null
-      this.dueAt = null
-      void this.drain(false)
-    }, Math.max(0, due - now) + 5)
-    this.dueTimer.unref?.()
+    const allowed = !!cfg.apiUrl && !cfg.paused && !this.authPaused
+    if (!allowed) {
+      this.wakes.clear('due')
+      this.stopProbing()
+    } else if (this.waitForProbe) {
+      this.wakes.clear('due')
+      this.scheduleProbe()
+    } else if (this.wakes.has('lease')) {
+      // Another process is sending; the lease retry is the wake-up.
+      this.wakes.clear('due')
+    } else if (!this.drainPromise) {
+      const due = this.deps.outbox.nextDueAt()
+      if (due === null) this.wakes.clear('due')
+      else this.wakes.set('due', Math.max(0, due - this.deps.now()) + 5, () => void this.drain(false))
+    }
+    this.changed()
+    this.deps.onSettled?.()
   }
 
   private scheduleLeaseRetry(): void {
-    if (this.leaseTimer || this.stopping) return
-    this.leaseTimer = setTimeout(() => {
-      this.leaseTimer = null
-      void this.drain(false)
-    }, Math.min(5_000, this.deps.tuning.leaseTtlMs))
-    this.leaseTimer.unref?.()
+    if (this.wakes.has('lease') || this.stopping) return
+    // Short and jittered: the holder releases as soon as its drain ends.
+    const delay = Math.min(this.deps.tuning.leaseTtlMs, 200 + this.deps.random() * 300)
+    this.wakes.set('lease', delay, () => void this.drain(false))
+  }
+
+  private releaseLease(): void {
+    try {
+      this.deps.lease.release()
+    } catch (err) {
+      this.deps.log.warn('Could not release the relay lease', { error: String(err) })
+    }
   }
 
   private client(cfg: RelayConfig): ApiClient {

@@ -6,11 +6,11 @@ import type { RelayConfig } from './relay'
  * What the status model needs from the relay (its live state; SQLite holds
  * the rest). Defined here so the model does not depend on the relay's other
  * fields. `osOnline` is the OS's own view (Electron `net.isOnline`, the web
- * host's interface check); null or absent where the host cannot tell.
+ * host's interface check); null where the host cannot tell.
  */
 export interface StatusRelayInput {
   api: 'unknown' | 'reachable' | 'unreachable' | 'server-error' | 'unauthorized' | 'not-configured'
-  osOnline?: boolean | null
+  osOnline: boolean | null
   authPaused: boolean
   draining: boolean
   sending: number
@@ -103,8 +103,12 @@ export function computeStatus(outbox: OutboxRepo, relay: StatusRelayInput, confi
   const counts = outbox.counts(now)
   const presence = outbox.presence()
   const api = apiState(relay, config, counts.pending)
-  const osOnline = relay.osOnline ?? null
-  const connectivity: SyncStatus['connectivity'] = osOnline === true ? 'online' : osOnline === false ? 'offline' : 'unknown'
+  const osOnline = relay.osOnline
+  // The device's network: the OS's word, or, where it has none, "online" once
+  // the server has answered at all. A failed request proves nothing either way.
+  const answered = relay.api === 'reachable' || relay.api === 'unauthorized' || relay.api === 'server-error'
+  const connectivity: SyncStatus['connectivity'] =
+    osOnline === false ? 'offline' : osOnline === true || answered ? 'online' : 'unknown'
   const phase: SyncStatus['phase'] =
     config.paused || relay.authPaused
       ? 'paused'
