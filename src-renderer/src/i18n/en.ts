@@ -132,7 +132,6 @@ export const en = {
   'row.synced': 'Synced {time}',
   'row.failed': 'Failed: {reason}',
   'row.failedNoReason': 'Failed',
-  'row.notSynced': 'Not synced',
 
   'detail.title': 'Order',
   'detail.back': 'Back',
@@ -287,7 +286,6 @@ export const en = {
   'attention.technical': 'Technical details',
   'attention.refusedAgain': 'Refused again: {customer}',
   'attention.sentAfterRetry': 'Sent: {customer}',
-  'attention.serverSays': 'The server says',
   'settings.dataDirCopy': 'Copy',
   'settings.dataDirCopied': 'Folder path copied',
   'settings.unsaved': 'Unsaved changes',

@@ -126,7 +126,6 @@ export const zhTW: Record<MessageKey, string> = {
   'row.synced': '已同步 {time}',
   'row.failed': '失敗:{reason}',
   'row.failedNoReason': '失敗',
-  'row.notSynced': '未同步',
 
   'detail.title': '訂單',
   'detail.back': '返回',
@@ -280,7 +279,6 @@ export const zhTW: Record<MessageKey, string> = {
   'attention.technical': '技術細節',
   'attention.refusedAgain': '再次被拒絕:{customer}',
   'attention.sentAfterRetry': '已傳送:{customer}',
-  'attention.serverSays': '伺服器表示',
   'settings.dataDirCopy': '複製',
   'settings.dataDirCopied': '已複製資料夾路徑',
   'settings.unsaved': '有尚未儲存的變更',
