@@ -115,6 +115,18 @@ test.describe('status that tells the truth', () => {
     await expect(page.getByTestId('order-form')).toBeVisible()
   })
 
+  test('the --api-url hint says what happens: saving another address replaces it', async ({ app, api }) => {
+    const page = await app.start({ apiUrl: api.url })
+    await page.getByTestId('nav-settings').click()
+    const hint = page.locator('#settings-apiUrl-hint')
+    await expect(hint).toContainText('Saving a different one here replaces it')
+    await page.getByTestId('settings-api-url').fill('http://127.0.0.1:9/')
+    await page.getByTestId('settings-save').click()
+    await expect(page.getByTestId('settings-unsaved')).toHaveCount(0)
+    await expect(page.getByTestId('settings-api-url')).toHaveValue(/127\.0\.0\.1:9/)
+    await expect(hint).not.toContainText('--api-url')
+  })
+
   test('the browser host going away: the header says so, and a Save says the order was NOT saved and keeps it', async ({ app }) => {
     const page = await app.start()
     await createConfirmedOrder(page, { customer: 'Before' })
