@@ -5,20 +5,26 @@ import { createConfirmedOrder, saveScreenshot } from './ui-helpers'
 test.describe('sync status', () => {
   test('offline orders wait, then sync by themselves when the API comes up', async ({ app, api }) => {
     const page = await app.start({ apiUrl: api.url })
-    for (const customer of ['Offline 1', 'Offline 2', 'Offline 3']) await createConfirmedOrder(page, { customer })
+    for (const customer of ['Market 1', 'Market 2', 'Market 3']) await createConfirmedOrder(page, { customer })
     const indicator = page.getByTestId('sync-indicator')
-    // Nothing listening is the server's absence, not the device's (issue 10): never "offline".
+    // Nothing listens on the API's port: the server is unreachable, the device is not offline.
+    await expect(indicator).toHaveAttribute('data-kind', 'unreachable')
     await expect(indicator).toHaveAttribute('data-pending', '3')
-    await expect(indicator).not.toHaveAttribute('data-connectivity', 'offline')
+    await expect(indicator).toContainText('Server unreachable')
+    await indicator.getByRole('button').click()
+    await expect(page.getByTestId('sync-advice')).toContainText('Check the server address in Settings')
+    // What a person sees (innerText: rendered text only) never says "Offline".
+    expect(await page.locator('body').innerText()).not.toMatch(/offline/i)
+    await page.keyboard.press('Escape')
     await expect(page.getByTestId('order-row').and(page.locator('[data-sync-state="pending"]'))).toHaveCount(3)
-    await saveScreenshot(page, 'offline', { readme: true })
+    await saveScreenshot(page, 'server-unreachable', { readme: true })
 
     await api.start()
     // No click: the probe finds the API and the relay drains.
     await expect(indicator).toHaveAttribute('data-pending', '0', { timeout: 5_000 })
-    await expect(indicator).toHaveAttribute('data-connectivity', 'online')
+    await expect(indicator).toHaveAttribute('data-kind', 'synced')
     await expect(page.getByTestId('order-row').and(page.locator('[data-sync-state="synced"]'))).toHaveCount(3, { timeout: 5_000 })
-    expect(api.server!.orders().map((o) => o.customer).sort()).toEqual(['Offline 1', 'Offline 2', 'Offline 3'])
+    expect(api.server!.orders().map((o) => o.customer).sort()).toEqual(['Market 1', 'Market 2', 'Market 3'])
     await saveScreenshot(page, 'synced', { readme: true })
   })
 
@@ -45,11 +51,16 @@ test.describe('sync status', () => {
     await expect(page.getByTestId('order-row').and(page.locator('[data-sync-state="synced"]'))).toHaveCount(2)
   })
 
-  test('Sync now while still offline says so', async ({ app, api }) => {
+  test('Sync now with the server down says the server, in proper plurals, and the message goes when it is back', async ({ app, api }) => {
     const page = await app.start({ apiUrl: api.url })
     await createConfirmedOrder(page, { customer: 'Waiting' })
+    // The form is empty again, so Ctrl+S means Sync now.
     await page.keyboard.press('Control+s')
-    await expect(page.getByTestId('toast').last()).toContainText('Still offline: 1 orders will be sent when the connection returns')
+    const toast = page.getByTestId('toast').filter({ hasText: 'The server could not be reached' })
+    await expect(toast).toHaveText(/The server could not be reached: 1 order will be sent when it is back/)
+    await api.start()
+    await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-kind', 'synced', { timeout: 10_000 })
+    await expect(toast).toHaveCount(0)
   })
 
   test('a rejected order needs attention; Retry and Discard work and update the counts', async ({ app, api }) => {
@@ -72,7 +83,12 @@ test.describe('sync status', () => {
     const dead = view.getByTestId('dead-event')
     await expect(dead).toHaveCount(2)
     await expect(dead.first()).toContainText('Customer is on the blocked list')
+    // The reason in words; the HTTP status and raw body only behind "Technical details".
+    await expect(dead.first().getByTestId('technical-http-status')).toBeHidden()
+    expect(await dead.first().innerText()).not.toContain('HTTP')
     await saveScreenshot(page, 'needs-attention', { readme: true })
+    await dead.first().getByTestId('technical-details').locator('summary').click()
+    await expect(dead.first().getByTestId('technical-http-status')).toBeVisible()
 
     // Retry: back to pending, sent again (the server rejects it again: attempts go up).
     const corp = dead.filter({ hasText: 'REJECT Corp' })
@@ -82,6 +98,9 @@ test.describe('sync status', () => {
         `SELECT e.attempts, e.status FROM outbox e JOIN orders o ON o.id = e.aggregate_id WHERE o.customer = 'REJECT Corp'`,
       )
     await expect.poll(attempts, { timeout: 5_000 }).toEqual([{ attempts: 2, status: 'dead' }])
+    // "Queued to send again" is replaced by what happened: refused again.
+    await expect(page.getByTestId('toast').filter({ hasText: 'Refused again: REJECT Corp' })).toHaveCount(1)
+    await expect(page.getByTestId('toast').filter({ hasText: 'Queued to send again' })).toHaveCount(0)
     await expect(page.getByTestId('dead-event').filter({ hasText: 'REJECT Corp' })).toHaveCount(1)
     await expect(page.getByTestId('attention-badge')).toHaveText('2')
 
@@ -90,8 +109,19 @@ test.describe('sync status', () => {
     await expect(page.getByTestId('confirm-dialog')).toBeVisible()
     await page.getByTestId('confirm-yes').click()
     await expect(page.getByTestId('attention-badge')).toHaveText('1')
-    await expect(indicator).toContainText('1 need attention')
+    await expect(indicator).toContainText('1 needs attention')
     expect(app.query(`SELECT id FROM orders WHERE customer = 'REJECT Again'`)).toHaveLength(1)
+
+    // The discarded row says so, and once nothing else is wrong the header does not claim "All synced".
+    await corp.getByTestId('discard-event').click()
+    await page.getByTestId('confirm-yes').click()
+    await page.getByTestId('nav-orders').click()
+    const discarded = page.getByTestId('order-row').filter({ hasText: 'REJECT Again' })
+    await expect(discarded).toHaveAttribute('data-sync-state', 'discarded')
+    await expect(discarded).toContainText('Discarded, not sent')
+    await expect(indicator).toHaveAttribute('data-kind', 'synced')
+    await expect(indicator).toContainText('Nothing waiting · 2 discarded, not sent')
+    await expect(indicator).not.toContainText('All synced')
   })
 
   test('a 401 shows "Sign-in required"; fixing the token in settings resumes delivery', async ({ app, api }) => {
@@ -117,9 +147,14 @@ test.describe('sync status', () => {
     await page.getByTestId('settings-language').selectOption('zh-TW')
     await page.getByTestId('settings-save').click()
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-TW')
+    // Real glyphs: the CJK font is in the stack and installed, so text is not drawn in boxes.
+    const family = await page.locator('body').evaluate((el) => getComputedStyle(el).fontFamily)
+    expect(family).toContain('Noto Sans CJK TC')
     for (const view of ['nav-settings', 'nav-attention', 'nav-orders']) {
       await page.getByTestId(view).click()
-      const text = await page.locator('body').innerText()
+      // The data folder is a path (data), not UI text.
+      const path = (await page.getByTestId('data-dir').count()) > 0 ? await page.getByTestId('data-dir').innerText() : ''
+      const text = (await page.locator('body').innerText()).replace(path, '')
       // Whatever Latin words remain must be data or names, not UI text.
       const allowed = new Set(['Zhang', 'Outpost', 'USD', 'API', 'URL', 'HTTP', 'Token'])
       const words = (text.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !allowed.has(w))

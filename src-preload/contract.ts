@@ -48,6 +48,8 @@ export const errorCodes = [
   'internal',
   'database_newer',
   'storage_unavailable',
+  /** The renderer could not reach its host at all (the browser host stopped): nothing was done. */
+  'host_unreachable',
 ] as const
 export const ErrorCode = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -190,7 +192,7 @@ export type DeadEvent = z.infer<typeof DeadEvent>
 // Sync status (pushed as an event, and fetched as a snapshot on load)
 // ---------------------------------------------------------------------------
 export const Connectivity = z.enum(['online', 'offline', 'unknown'])
-export const ApiState = z.enum(['reachable', 'unreachable', 'unauthorized', 'not-configured'])
+export const ApiState = z.enum(['reachable', 'unreachable', 'server-error', 'unauthorized', 'not-configured'])
 export const SyncPhase = z.enum(['idle', 'syncing', 'backing-off', 'paused'])
 /** What went wrong with delivery, as an i18n key (`syncError.<code>`); the message holds the detail. */
 export const SyncErrorCode = z.enum([
@@ -207,7 +209,28 @@ export const SyncErrorCode = z.enum([
   'internal',
 ])
 export type SyncErrorCode = z.infer<typeof SyncErrorCode>
+/**
+ * The one state the header shows, decided in one place (core/sync/status-model.ts).
+ * `offline` means the device itself has no network (the OS says so);
+ * `unreachable` means the network is up but the server cannot be reached;
+ * `server-error` means the server answers, with 5xx or garbage.
+ */
+export const SyncKind = z.enum([
+  'empty',
+  'synced',
+  'waiting',
+  'syncing',
+  'attention',
+  'offline',
+  'unreachable',
+  'server-error',
+  'unauthorized',
+  'paused',
+  'not-configured',
+])
+export type SyncKind = z.infer<typeof SyncKind>
 export const SyncStatus = z.object({
+  kind: SyncKind,
   connectivity: Connectivity,
   api: ApiState,
   phase: SyncPhase,
@@ -217,9 +240,11 @@ export const SyncStatus = z.object({
     pending: z.number().int(),
     sending: z.number().int(),
     dead: z.number().int(),
+    /** Refused orders the user chose not to send: not synced, but nothing to do. */
+    discarded: z.number().int(),
     sentToday: z.number().int(),
   }),
-  /** Progress of the current drain: sent so far of the pending count when it began. */
+  /** Progress of the current run: done <= total; orders created during the run extend total. */
   progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   lastSuccessAt: z.string().nullable(),
   lastError: z
@@ -325,6 +350,11 @@ export type OutpostApi = {
   onOrdersChanged(listener: (change: EventPayload<'ordersChanged'>) => void): () => void
   /** Which host the renderer runs in. */
   readonly host: 'electron' | 'web'
+  /**
+   * Whether the host process is still there (the browser host can stop while
+   * its page stays open). Absent where the page cannot outlive its host (Electron).
+   */
+  onHostState?(listener: (state: 'up' | 'stopped') => void): () => void
 }
 
 declare global {

@@ -9,7 +9,10 @@ import { resolve } from 'node:path'
 import { apiEnv } from '../core/config/api-config'
 import { createCore } from '../core/create-core'
 import { consoleLogger } from '../core/util/console-logger'
+import { watchOsOnline } from '../web/os-online'
 import { startWebHost } from '../web/web-host'
+import { resolveLanguage } from '../../src-renderer/src/i18n/resolve-language'
+import { makeTranslate } from '../../src-renderer/src/i18n/translate'
 import { defaultDataDir, ensureRendererBuilt, fatal, parseCli, parsePort, UsageError } from './cli-support'
 
 async function main(): Promise<void> {
@@ -36,14 +39,20 @@ async function main(): Promise<void> {
     throw err
   }
   console.log(`Outpost is running at ${host.url}  (data: ${dataDir})`)
+  // "Offline" only on the OS's word: no network interface up.
+  const stopOsWatch = watchOsOnline((online) => core.setOsOnline(online))
   let stopping = false
   const stop = async () => {
     if (stopping) return
     stopping = true
-    const pending = core.status().counts.pending
+    stopOsWatch()
+    const status = core.status()
+    const pending = status.counts.pending
+    const language = resolveLanguage(null, [process.env.LC_ALL, process.env.LC_MESSAGES, process.env.LANG])
+    const t = makeTranslate(language, language === 'zh-TW' ? 'zh-TW' : 'en-US')
     await host.close()
     await core.shutdown()
-    if (pending > 0) console.log(`${pending} orders are waiting to sync; they will be sent next time Outpost runs.`)
+    if (pending > 0) console.log(t('cli.quitWaiting', { count: pending, configured: status.api === 'not-configured' ? 'no' : 'yes' }))
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())

@@ -11,11 +11,12 @@ const T0 = Date.parse('2025-03-01T12:00:00Z')
 
 function status(over: { pending?: number; sending?: number; dead?: number; oldestPendingAt?: string | null } = {}): SyncStatus {
   return {
+    kind: 'waiting',
     connectivity: 'online',
     api: 'reachable',
     phase: 'idle',
     userPaused: false,
-    counts: { pending: over.pending ?? 0, sending: over.sending ?? 0, dead: over.dead ?? 0, sentToday: 0 },
+    counts: { pending: over.pending ?? 0, sending: over.sending ?? 0, dead: over.dead ?? 0, discarded: 0, sentToday: 0 },
     progress: null,
     lastSuccessAt: null,
     lastError: null,

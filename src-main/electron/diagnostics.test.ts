@@ -39,11 +39,12 @@ const core: CoreDiagnostics = {
   orders: 15,
   settings: { apiUrl: 'https://bob:pw@api.example.com/v1?key=abc', hasToken: true, paused: false, language: 'zh-TW', currency: 'TWD' },
   status: {
+    kind: 'attention',
     connectivity: 'online',
     api: 'reachable',
     phase: 'backing-off',
     userPaused: false,
-    counts: { pending: 4, sending: 0, dead: 1, sentToday: 10 },
+    counts: { pending: 4, sending: 0, dead: 1, discarded: 0, sentToday: 10 },
     progress: null,
     lastSuccessAt: '2025-01-01T10:00:00.000Z',
     lastError: { code: 'rejected', message: 'HTTP 422: customer "Alice Secret" rejected, token=tok_123', at: '2025-01-01T10:01:00.000Z', httpStatus: 422 },
@@ -108,7 +109,7 @@ describe('diagnostics zip', () => {
     const outbox = JSON.parse(get('outbox.json'))
     expect(outbox.outboxByStatus).toEqual({ pending: 4, sent: 10, dead: 1 })
     expect(outbox.orders).toBe(15)
-    expect(outbox.status.counts).toEqual({ pending: 4, sending: 0, dead: 1, sentToday: 10 })
+    expect(outbox.status.counts).toEqual({ pending: 4, sending: 0, dead: 1, discarded: 0, sentToday: 10 })
 
     const relay = get('relay.log').trimEnd().split('\n')
     expect(relay).toHaveLength(200)

@@ -72,3 +72,12 @@ export function on<K extends EventName>(name: K, listener: (payload: EventPayloa
     else console.error(`[outpost] dropped a malformed ${name} event`, parsed.error.issues.slice(0, 5))
   })
 }
+
+/** The host's presence, where the host can go away under the page (the browser host); a no-op elsewhere. */
+export function onHostState(listener: (state: 'up' | 'stopped') => void): () => void {
+  const api = outpost()
+  if (!api?.onHostState) return () => {}
+  return api.onHostState((state) => {
+    if (state === 'up' || state === 'stopped') listener(state)
+  })
+}

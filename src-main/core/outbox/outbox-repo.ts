@@ -89,6 +89,13 @@ export class OutboxRepo {
            (SELECT count(*) FROM outbox WHERE status = 'dead' AND discarded_at IS NULL) AS dead,
            (SELECT count(*) FROM outbox INDEXED BY outbox_sent_at WHERE status = 'sent' AND sent_at >= ?) AS sentToday`,
       ),
+      // For the status model: discarded orders are not synced (the header must not say "All synced"),
+      // and a database with no orders at all is "empty", not "synced". Both answer from an index.
+      presence: db.prepare(
+        `SELECT
+           (SELECT count(*) FROM outbox WHERE status = 'dead' AND discarded_at IS NOT NULL) AS discarded,
+           EXISTS (SELECT 1 FROM orders) AS hasOrders`,
+      ),
       oldestPending: db.prepare(`SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 1`).pluck(),
       // Over the deliverable events only (the first unsent of each order, as in
       // `next`), due or not: an event blocked behind a dead one needs the
@@ -182,6 +189,12 @@ export class OutboxRepo {
     const startOfDay = new Date(now)
     startOfDay.setHours(0, 0, 0, 0)
     return this.stmts.counts.get(startOfDay.toISOString()) as OutboxCounts
+  }
+
+  /** How many refused events were discarded, and whether any order exists. */
+  presence(): { discarded: number; hasOrders: boolean } {
+    const row = this.stmts.presence.get() as { discarded: number; hasOrders: number }
+    return { discarded: row.discarded, hasOrders: row.hasOrders === 1 }
   }
 
   oldestPendingAt(): string | null {

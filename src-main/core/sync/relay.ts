@@ -16,11 +16,10 @@ export const DEFAULT_TUNING: RelayTuning = {
   requestTimeoutMs: 15_000,
   backoffBaseMs: 1_000,
   backoffCapMs: 5 * 60_000,
-  // Equal jitter on 1 s then 2 s (each wait is between half and all of it): a
-  // fleet spreads out, and delivery follows the server's return within ~2 s
-  // after any outage (docs/architecture.md).
+  // Equal jitter on 1 s, 2 s, 3 s: a fleet spreads out, and delivery follows
+  // the server's return within ~3 s after any outage (docs/architecture.md).
   probeMinMs: 1_000,
-  probeMaxMs: 2_000,
+  probeMaxMs: 3_000,
   kickDelayMs: 10,
   leaseTtlMs: 30_000,
   retentionDays: 30,

@@ -5,8 +5,8 @@ import type { SqliteDatabase } from '../db/native-sqlite'
 import { OutboxRepo } from '../outbox/outbox-repo'
 import { OrdersRepo } from '../orders/orders-repo'
 import { validateOrder } from '../orders/validate-order'
-import type { RelayConfig, RelaySnapshot } from './relay'
-import { computeStatus, Throttle } from './status-model'
+import type { RelayConfig } from './relay'
+import { computeStatus, kindRules, runProgress, syncKind, Throttle, type KindFacts, type StatusRelayInput } from './status-model'
 
 let dir: ReturnType<typeof tempDir>
 let db: SqliteDatabase
@@ -24,9 +24,9 @@ afterEach(() => {
 })
 
 const NOW = new Date('2026-11-27T12:00:00.000Z')
-const idle: RelaySnapshot = {
+const idle: StatusRelayInput = {
   api: 'reachable',
-  osOnline: null,
+  osOnline: true,
   authPaused: false,
   draining: false,
   sending: 0,
@@ -39,12 +39,13 @@ const configured: RelayConfig = { apiUrl: 'http://127.0.0.1:1', token: null, pau
 const add = (at: Date) => orders.create(validateOrder({ customer: 'a', items: [{ name: 'x', quantity: 1, unitPrice: '1' }] }, 'USD'), at)
 
 describe('status model', () => {
-  it('idle and all synced', () => {
+  it('a new app with no orders is empty, not "all synced"', () => {
     expect(computeStatus(outbox, idle, configured, NOW)).toMatchObject({
+      kind: 'empty',
       connectivity: 'online',
       api: 'reachable',
       phase: 'idle',
-      counts: { pending: 0, sending: 0, dead: 0, sentToday: 0 },
+      counts: { pending: 0, sending: 0, dead: 0, discarded: 0, sentToday: 0 },
       lastSuccessAt: null,
       oldestPendingAt: null,
       nextRetryAt: null,
@@ -64,7 +65,7 @@ describe('status model', () => {
       new Date('2026-11-27T11:00:00.000Z'),
     )
     const s = computeStatus(outbox, idle, configured, NOW)
-    expect(s.counts).toEqual({ pending: 2, sending: 0, dead: 1, sentToday: 1 })
+    expect(s.counts).toEqual({ pending: 2, sending: 0, dead: 1, discarded: 0, sentToday: 1 })
     expect(s.oldestPendingAt).toBe(first.summary.createdAt)
     expect(s.lastSuccessAt).toBe('2026-11-27T11:00:00.000Z')
   })
@@ -75,12 +76,42 @@ describe('status model', () => {
     expect(computeStatus(outbox, idle, configured, NOW).counts.sentToday).toBe(0)
   })
 
-  it('offline is not a server failure', () => {
+  it('a refused connection is "unreachable", never "offline": only the OS says offline', () => {
     add(NOW)
-    const offline = computeStatus(outbox, { ...idle, api: 'unreachable', osOnline: false, probing: true, nextRetryAt: NOW.getTime() + 4000 }, configured, NOW)
-    expect(offline).toMatchObject({ connectivity: 'offline', api: 'unreachable', phase: 'backing-off', nextRetryAt: '2026-11-27T12:00:04.000Z' })
-    const failing = computeStatus(outbox, { ...idle, api: 'unreachable', nextRetryAt: NOW.getTime() + 30_000 }, configured, NOW)
-    expect(failing).toMatchObject({ connectivity: 'online', api: 'unreachable', phase: 'backing-off' })
+    const refused = { ...idle, api: 'unreachable' as const, osOnline: null, probing: true, nextRetryAt: NOW.getTime() + 4000 }
+    expect(computeStatus(outbox, refused, configured, NOW)).toMatchObject({
+      kind: 'unreachable',
+      connectivity: 'unknown',
+      api: 'unreachable',
+      phase: 'backing-off',
+      nextRetryAt: '2026-11-27T12:00:04.000Z',
+    })
+    // The network interfaces are up and the server still refuses: unreachable too.
+    expect(computeStatus(outbox, { ...refused, osOnline: true }, configured, NOW).kind).toBe('unreachable')
+    // Only the OS saying there is no network makes it offline.
+    expect(computeStatus(outbox, { ...refused, osOnline: false }, configured, NOW)).toMatchObject({ kind: 'offline', connectivity: 'offline' })
+  })
+
+  it('a server that answers 5xx is a server error, not unreachable', () => {
+    add(NOW)
+    const lastError = { code: 'health_failed' as const, message: 'Health check failed: HTTP 503', at: NOW.toISOString(), httpStatus: 503 }
+    // Filed as "unreachable" by a relay that does not tell them apart, or as "server-error" by one that does.
+    for (const api of ['unreachable', 'server-error'] as const) {
+      expect(computeStatus(outbox, { ...idle, api, lastError, nextRetryAt: NOW.getTime() + 1000 }, configured, NOW)).toMatchObject({
+        kind: 'server-error',
+        api: 'server-error',
+      })
+    }
+    const batch = { code: 'server_error' as const, message: 'HTTP 500', at: NOW.toISOString(), httpStatus: 500 }
+    expect(computeStatus(outbox, { ...idle, lastError: batch, nextRetryAt: NOW.getTime() + 1000 }, configured, NOW).kind).toBe('server-error')
+  })
+
+  it('a discarded order is counted, so the header can say it was not sent', () => {
+    const e = add(NOW)
+    outbox.applyOutcomes([{ id: e.eventId, kind: 'dead', httpStatus: 422, error: 'no', reply: null }], NOW)
+    expect(computeStatus(outbox, idle, configured, NOW)).toMatchObject({ kind: 'attention', counts: { dead: 1, discarded: 0 } })
+    outbox.discardDead(e.eventId, NOW)
+    expect(computeStatus(outbox, idle, configured, NOW)).toMatchObject({ kind: 'synced', counts: { dead: 0, discarded: 1 } })
   })
 
   it('unauthorized and user pause are both "paused", told apart by api and userPaused', () => {
@@ -96,7 +127,17 @@ describe('status model', () => {
   it('syncing shows progress while a drain is sending', () => {
     add(NOW)
     const s = computeStatus(outbox, { ...idle, draining: true, sending: 1, progress: { done: 40, total: 120 } }, configured, NOW)
-    expect(s).toMatchObject({ phase: 'syncing', counts: { sending: 1 }, progress: { done: 40, total: 120 } })
+    expect(s).toMatchObject({ kind: 'syncing', phase: 'syncing', counts: { sending: 1 }, progress: { done: 40, total: 120 } })
+  })
+
+  it('progress adds up when orders arrive during a run: done never passes total', () => {
+    for (let i = 0; i < 11; i++) add(NOW)
+    // The relay counted 11 at the start and has since sent 77 (orders kept arriving).
+    const s = computeStatus(outbox, { ...idle, draining: true, sending: 1, progress: { done: 77, total: 11 } }, configured, NOW)
+    expect(s.progress).toEqual({ done: 77, total: 88 })
+    expect(runProgress({ done: 5, total: 3 }, 0)).toEqual({ done: 5, total: 5 })
+    expect(runProgress({ done: 0, total: 0 }, 0)).toBeNull()
+    expect(runProgress({ done: 2, total: 10 }, 3)).toEqual({ done: 2, total: 10 })
   })
 
   it('no API URL: not-configured, whatever the relay thinks', () => {
@@ -107,6 +148,49 @@ describe('status model', () => {
     const err = { code: 'server_error' as const, message: 'HTTP 503', at: NOW.toISOString(), httpStatus: 503 }
     expect(computeStatus(outbox, { ...idle, lastError: err }, configured, NOW).lastError).toEqual(err)
     expect(computeStatus(outbox, idle, configured, NOW).lastError).toBeNull()
+  })
+})
+
+/** One row per rule, in rank order: the facts that make it win over every rule below it. */
+const base: KindFacts = {
+  configured: true,
+  userPaused: false,
+  unauthorized: false,
+  osOffline: false,
+  api: 'reachable',
+  syncing: false,
+  pending: 0,
+  dead: 0,
+  hasOrders: true,
+}
+const table: [KindFacts, ReturnType<typeof syncKind>][] = [
+  [{ ...base, userPaused: true, unauthorized: true, configured: false, osOffline: true, pending: 3 }, 'paused'],
+  [{ ...base, unauthorized: true, api: 'unauthorized', osOffline: true, pending: 3 }, 'unauthorized'],
+  [{ ...base, configured: false, api: 'not-configured', pending: 3, hasOrders: true }, 'not-configured'],
+  [{ ...base, configured: false, api: 'not-configured', hasOrders: false }, 'not-configured'],
+  [{ ...base, osOffline: true, api: 'unreachable', pending: 3, dead: 1 }, 'offline'],
+  [{ ...base, osOffline: true, api: 'unknown', pending: 0 }, 'offline'],
+  // The OS says no network, yet the server just answered (it runs on this machine): not offline.
+  [{ ...base, osOffline: true, api: 'reachable', pending: 2 }, 'waiting'],
+  [{ ...base, syncing: true, pending: 5, dead: 1 }, 'syncing'],
+  [{ ...base, osOffline: true, syncing: true, pending: 5 }, 'syncing'],
+  [{ ...base, api: 'unreachable', pending: 3, dead: 1 }, 'unreachable'],
+  [{ ...base, api: 'unreachable', pending: 0 }, 'unreachable'],
+  [{ ...base, api: 'server-error', pending: 3, dead: 1 }, 'server-error'],
+  [{ ...base, dead: 2, pending: 3 }, 'attention'],
+  [{ ...base, pending: 3 }, 'waiting'],
+  [{ ...base, api: 'unknown', pending: 3 }, 'waiting'],
+  [{ ...base, hasOrders: false }, 'empty'],
+  [{ ...base, api: 'unknown', hasOrders: false }, 'empty'],
+  [base, 'synced'],
+]
+
+describe('sync kind table', () => {
+  it.each(table)('%o → %s', (facts, kind) => {
+    expect(syncKind(facts)).toBe(kind)
+  })
+  it('every kind is reachable from the table', () => {
+    expect(new Set(table.map(([, k]) => k))).toEqual(new Set(kindRules.map((r) => r.kind)))
   })
 })
 

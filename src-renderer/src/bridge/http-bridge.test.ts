@@ -44,12 +44,20 @@ describe('http bridge: methods', () => {
     ['a 500 with a non-Result body', async () => json({ error: 'boom' }, 500)],
     ['a success Result on a non-2xx status', async () => json({ ok: true, value: 1 }, 500)],
     ['a JSON body that is not a Result', async () => json([1, 2, 3])],
-    ['a network failure', async () => Promise.reject(new TypeError('Failed to fetch'))],
   ])('turns %s into an internal error', async (_name, impl) => {
     const { api } = bridgeWith(impl)
     const r = (await api.getStatus(undefined)) as { ok: boolean; error?: { code: string } }
     expect(r.ok).toBe(false)
     expect(r.error?.code).toBe('internal')
+  })
+
+  it('a request that reaches no host says so, and the host counts as stopped', async () => {
+    const { api } = bridgeWith(async () => Promise.reject(new TypeError('Failed to fetch')))
+    const states: string[] = []
+    api.onHostState?.((s) => states.push(s))
+    const r = (await api.createOrder({ customer: 'x', items: [] })) as { ok: boolean; error?: { code: string } }
+    expect(r).toMatchObject({ ok: false, error: { code: 'host_unreachable' } })
+    expect(states).toEqual(['stopped'])
   })
 
   it('says it is the web host', () => {
@@ -93,16 +101,50 @@ describe('http bridge: events', () => {
   function setup() {
     FakeEventSource.instances = []
     const timers: (() => void)[] = []
+    const delays: number[] = []
     const fetch = vi.fn(async () => json({ ok: true, value: statusValue }))
     const api = createHttpBridge({
       fetch,
       EventSource: FakeEventSource,
-      setTimeout: (fn) => {
+      setTimeout: (fn, ms) => {
         timers.push(fn)
+        delays.push(ms)
+        return timers.length - 1
       },
+      clearTimeout: (h) => {
+        timers[h as number] = () => {}
+      },
+      hostGoneMs: 4000,
     })
-    return { api, fetch, timers }
+    return { api, fetch, timers, delays }
   }
+
+  it('a stream that drops and does not come back means the host stopped; reopening means it is back', () => {
+    const { api, timers, delays } = setup()
+    const states: string[] = []
+    api.onHostState?.((s) => states.push(s))
+    const es = FakeEventSource.instances[0]!
+    es.open()
+    es.fail(false)
+    expect(states).toEqual([])
+    expect(delays).toEqual([4000])
+    timers[0]!()
+    expect(states).toEqual(['stopped'])
+    es.open()
+    expect(states).toEqual(['stopped', 'up'])
+  })
+
+  it('a blip shorter than the grace period is not reported', () => {
+    const { api, timers } = setup()
+    const states: string[] = []
+    api.onHostState?.((s) => states.push(s))
+    const es = FakeEventSource.instances[0]!
+    es.open()
+    es.fail(false)
+    es.open()
+    timers[0]!()
+    expect(states).toEqual([])
+  })
 
   it('opens one stream at /api/events and delivers parsed events to subscribers', () => {
     const { api } = setup()
@@ -151,8 +193,8 @@ describe('http bridge: events', () => {
     api.onStatus(() => {})
     FakeEventSource.instances[0]!.fail(true)
     expect(FakeEventSource.instances[0]!.closed).toBe(true)
-    expect(timers).toHaveLength(1)
-    timers[0]!()
+    expect(timers).toHaveLength(2) // the host-gone grace period and the reconnect
+    timers[1]!()
     expect(FakeEventSource.instances).toHaveLength(2)
   })
 })

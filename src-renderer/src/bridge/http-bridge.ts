@@ -1,5 +1,6 @@
 import {
   methodNames,
+  type AppError,
   type EventName,
   type MethodName,
   type OutpostApi,
@@ -27,6 +28,9 @@ export interface HttpBridgeDeps {
    * request. Default: read from the page's `<meta name="outpost-session">`.
    */
   sessionSecret?: string | null
+  clearTimeout?: (handle: unknown) => void
+  /** How long the event stream may stay down before the host counts as stopped. */
+  hostGoneMs?: number
 }
 
 /** Must match SESSION_META / SESSION_HEADER / SESSION_QUERY in src-main/web/web-host.ts (a web-host test reads the page). */
@@ -43,9 +47,15 @@ export function readSessionSecret(doc: DocumentLike | undefined = (globalThis as
   return doc?.querySelector(`meta[name="${SESSION_META}"]`)?.getAttribute('content') ?? null
 }
 
+/** A host restart or a sleep-wake reconnects within a second or two; longer means it is gone. */
+const HOST_GONE_MS = 4000
+
 const CLOSED = 2
 type Listener = (payload: unknown) => void
 
+function hostUnreachable(message: string): { ok: false; error: AppError } {
+  return { ok: false, error: { code: 'host_unreachable', message } }
+}
 
 /**
  * Reads a host response. The body is returned as parsed JSON only when it is
@@ -77,6 +87,30 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (secret) headers[SESSION_HEADER] = secret
   const eventsUrl = secret ? `${base}/api/events?${SESSION_QUERY}=${encodeURIComponent(secret)}` : `${base}/api/events`
+  const cancel = deps.clearTimeout ?? ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>))
+  const hostGoneMs = deps.hostGoneMs ?? HOST_GONE_MS
+
+  // The host's presence: 'up' while the event stream is open, 'stopped' once
+  // it has been down for hostGoneMs or a request found nobody listening.
+  const hostListeners = new Set<(state: 'up' | 'stopped') => void>()
+  let hostState: 'up' | 'stopped' = 'up'
+  let goneTimer: unknown = null
+  function setHost(state: 'up' | 'stopped'): void {
+    if (goneTimer !== null && state === 'up') {
+      cancel(goneTimer)
+      goneTimer = null
+    }
+    if (state === hostState) return
+    hostState = state
+    for (const l of hostListeners) l(state)
+  }
+  function suspectHostGone(): void {
+    if (goneTimer !== null || hostState === 'stopped') return
+    goneTimer = later(() => {
+      goneTimer = null
+      setHost('stopped')
+    }, hostGoneMs)
+  }
 
   async function invoke(name: MethodName, input: unknown): Promise<unknown> {
     try {
@@ -87,7 +121,10 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
       })
       return await readResult(response)
     } catch (e) {
-      return internalError(`Network error: ${e instanceof Error ? e.message : String(e)}`)
+      // fetch rejects only when no HTTP answer came at all: the host is not
+      // there, so the request did nothing (a Save did not save).
+      setHost('stopped')
+      return hostUnreachable(`Network error: ${e instanceof Error ? e.message : String(e)}`)
     }
   }
 
@@ -121,6 +158,7 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
     es.addEventListener('ordersChanged', onMessage('ordersChanged'))
     es.onopen = () => {
       retryMs = 1000
+      setHost('up')
       // Events sent before the stream opened (or while it was down) are gone:
       // take a fresh status snapshot, and after an outage tell the order list
       // to reload what it shows (created: true with no ids means "resync").
@@ -133,6 +171,7 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
     }
     es.onerror = () => {
       lostConnection = true
+      suspectHostGone()
       // EventSource retries by itself unless the server answered with an
       // error status; then it gives up (CLOSED) and we start over.
       if (es.readyState === CLOSED) {
@@ -157,6 +196,13 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
     ...calls,
     onStatus: (listener: Listener) => subscribe('status', listener),
     onOrdersChanged: (listener: Listener) => subscribe('ordersChanged', listener),
+    onHostState: (listener: (state: 'up' | 'stopped') => void) => {
+      hostListeners.add(listener)
+      connect()
+      return () => {
+        hostListeners.delete(listener)
+      }
+    },
     host: 'web' as const,
   }
   // The typed signatures promise validated values; callers go through api.ts,

@@ -178,19 +178,25 @@ function DeadEventCard({ item, onDiscard }: { item: DeadEvent; onDiscard: () => 
         </dd>
         <dt>{t('attention.attempts')}</dt>
         <dd>{formatCount(item.attempts, locale)}</dd>
-        <dt>{t('attention.lastStatus')}</dt>
-        <dd>{item.lastHttpStatus ?? '—'}</dd>
         <dt>{t('attention.when')}</dt>
         <dd>{item.failedAt ? formatDateTime(item.failedAt, locale) : '—'}</dd>
-        {item.lastResponse ? (
-          <>
-            <dt>{t('attention.lastResponse')}</dt>
-            <dd>
-              <pre className="response">{item.lastResponse}</pre>
-            </dd>
-          </>
-        ) : null}
       </dl>
+      {/* Status codes and raw bodies are for whoever runs the server, not the person at the till. */}
+      <details className="technical" data-testid="technical-details">
+        <summary>{t('attention.technical')}</summary>
+        <dl className="details">
+          <dt>{t('attention.lastStatus')}</dt>
+          <dd data-testid="technical-http-status">{item.lastHttpStatus ?? '—'}</dd>
+          {item.lastResponse ? (
+            <>
+              <dt>{t('attention.lastResponse')}</dt>
+              <dd>
+                <pre className="response">{item.lastResponse}</pre>
+              </dd>
+            </>
+          ) : null}
+        </dl>
+      </details>
       <div className="actions">
         <button
           ref={retryRef}

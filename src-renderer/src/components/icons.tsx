@@ -16,6 +16,10 @@ export type IconName =
   | 'plug'
   | 'server-off'
   | 'ban'
+  | 'server-alert'
+  | 'inbox'
+  | 'power'
+  | 'copy'
 
 const paths: Record<IconName, ReactElement> = {
   check: <polyline points="4 12.5 9.5 18 20 6.5" />,
@@ -78,6 +82,33 @@ const paths: Record<IconName, ReactElement> = {
       <line x1="5.6" y1="5.6" x2="18.4" y2="18.4" />
     </>
   ),
+  'server-alert': (
+    <>
+      <rect x="3" y="4" width="18" height="7" rx="1.5" />
+      <rect x="3" y="13" width="11" height="7" rx="1.5" />
+      <line x1="7" y1="7.5" x2="7" y2="7.6" />
+      <line x1="19" y1="14" x2="19" y2="18" />
+      <line x1="19" y1="21" x2="19" y2="21.1" />
+    </>
+  ),
+  inbox: (
+    <>
+      <path d="M3 13h5l1.5 3h5L16 13h5" />
+      <path d="M5.5 5h13L21 13v6H3v-6z" />
+    </>
+  ),
+  power: (
+    <>
+      <path d="M7 6.5a8 8 0 1 0 10 0" />
+      <line x1="12" y1="3" x2="12" y2="12" />
+    </>
+  ),
+  copy: (
+    <>
+      <rect x="8" y="8" width="12" height="12" rx="2" />
+      <path d="M16 8V5a1 1 0 0 0-1-1H5a1 1 0 0 0-1 1v10a1 1 0 0 0 1 1h3" />
+    </>
+  ),
 }
 
 export function Icon({ name, className }: { name: IconName; className?: string }): ReactElement {
@@ -108,7 +139,10 @@ export const syncKindIcon: Record<SyncKind, IconName> = {
   offline: 'offline',
   syncing: 'sync',
   unreachable: 'server-off',
+  'server-error': 'server-alert',
   attention: 'warning',
   synced: 'check',
   waiting: 'clock',
+  empty: 'inbox',
+  'host-stopped': 'power',
 }

@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEven
 import type { FieldError } from '../../../src-preload/contract'
 import { formatMoney } from '../format/money'
 import { useLocale, useT } from '../i18n/use-t'
-import { emptyDraft, emptyLine, normalizeCurrency, previewTotalMinor, type LineDraft, type OrderDraft } from '../orders/order-draft'
+import { registerSaveHandler, saveShortcutLabel } from '../hooks/save-shortcut'
+import { draftHasContent, emptyDraft, emptyLine, normalizeCurrency, previewTotalMinor, type LineDraft, type OrderDraft } from '../orders/order-draft'
 import { useOrders } from '../stores/orders-store'
 import { useSettings } from '../stores/settings-store'
 import { CurrencyOptions } from './currency-options'
@@ -33,6 +34,18 @@ export function OrderForm(): ReactElement {
   useEffect(() => {
     if (focusTarget) formRef.current?.querySelector<HTMLElement>(focusTarget.selector)?.focus()
   }, [focusTarget])
+  // Ctrl/Cmd+S saves this order while it has unsaved content (see save-shortcut.ts).
+  const draftRef = useRef(draft)
+  draftRef.current = draft
+  useEffect(
+    () =>
+      registerSaveHandler(() => {
+        if (!draftHasContent(draftRef.current)) return false
+        formRef.current?.requestSubmit()
+        return true
+      }),
+    [],
+  )
   const focusLater = (selector: string) => setFocusTarget((f) => ({ selector, tick: (f?.tick ?? 0) + 1 }))
 
   const byField = useMemo(() => indexFieldErrors(errors), [errors])
@@ -207,8 +220,8 @@ export function OrderForm(): ReactElement {
           className="primary"
           data-testid="order-submit"
           aria-busy={saving}
-          title={t('form.submitHint')}
-          aria-keyshortcuts="Enter"
+          title={t('form.submitHint', { shortcut: saveShortcutLabel() })}
+          aria-keyshortcuts="Enter Control+S Meta+S"
         >
           {saving ? <span className="spinner" aria-hidden="true" /> : <Icon name="check" />}
           <span>{saving ? t('form.saving') : t('form.submit')}</span>

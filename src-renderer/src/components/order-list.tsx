@@ -12,6 +12,20 @@ import { SyncBadge } from './sync-badge'
 const ROW_HEIGHT = 48
 
 /**
+ * Where the list was, kept across unmounts: opening an order replaces the
+ * list, and "Back" must return to the same scroll position with focus on
+ * the row that was opened, not to the top.
+ */
+const memory = { scrollTop: 0, active: 0, refocus: false }
+
+/** Called when a row opens its order: the list will give it focus back on return. */
+function rememberOpened(index: number, scrollTop: number): void {
+  memory.active = index
+  memory.scrollTop = scrollTop
+  memory.refocus = true
+}
+
+/**
  * Newest first, virtualized: only the rows in view (plus a few) exist in the
  * DOM, and the store fetches the pages they fall in, so 100,000 orders
  * scroll like 100.
@@ -27,7 +41,7 @@ export function OrderList(): ReactElement {
   const loadError = useOrders((s) => s.loadError)
   const retry = useOrders((s) => s.retry)
   const setVisibleRange = useOrders((s) => s.setVisibleRange)
-  const [active, setActive] = useState(0)
+  const [active, setActive] = useState(memory.active)
   const scrollRef = useRef<HTMLDivElement>(null)
   const count = total ?? 0
 
@@ -36,6 +50,7 @@ export function OrderList(): ReactElement {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    initialOffset: () => memory.scrollTop,
   })
   const items = virtualizer.getVirtualItems()
   const first = items[0]?.index ?? 0
@@ -50,7 +65,10 @@ export function OrderList(): ReactElement {
 
   const onFocus = (e: FocusEvent<HTMLDivElement>) => {
     const index = Number((e.target as HTMLElement).dataset.index)
-    if (!Number.isNaN(index)) setActive(index)
+    if (!Number.isNaN(index)) {
+      setActive(index)
+      memory.active = index
+    }
   }
 
   // Arrow keys move between rows; the target may need scrolling into the DOM first.
@@ -68,6 +86,21 @@ export function OrderList(): ReactElement {
     },
     [count, virtualizer],
   )
+
+  // Back from an order: the same place, and focus on the row that was opened.
+  useEffect(() => {
+    if (!memory.refocus || count === 0) return
+    memory.refocus = false
+    const el = scrollRef.current
+    if (el && el.scrollTop !== memory.scrollTop) el.scrollTop = memory.scrollTop
+    let tries = 0
+    const attempt = () => {
+      const row = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${memory.active}"]`)
+      if (row) row.focus({ preventScroll: true })
+      else if (tries++ < 20) requestAnimationFrame(attempt)
+    }
+    requestAnimationFrame(attempt)
+  }, [count])
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const index = Number((e.target as HTMLElement).dataset.index)
@@ -113,6 +146,9 @@ export function OrderList(): ReactElement {
         aria-label={t('list.label')}
         onKeyDown={onKeyDown}
         onFocus={onFocus}
+        onScroll={(e) => {
+          memory.scrollTop = e.currentTarget.scrollTop
+        }}
       >
         {total === 0 ? <p className="empty">{t('list.empty')}</p> : null}
         <div role="list" className="order-list-inner" style={{ height: virtualizer.getTotalSize() }}>
@@ -159,9 +195,12 @@ const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; ta
       data-testid="order-row"
       data-index={index}
       data-order-id={order.id}
-      data-sync-state={order.syncState}
+      data-sync-state={order.discarded ? 'discarded' : order.syncState}
       tabIndex={tabbable ? 0 : -1}
-      onClick={() => openOrder(order.id)}
+      onClick={(e) => {
+        rememberOpened(index, e.currentTarget.closest('.order-list')?.scrollTop ?? 0)
+        openOrder(order.id)
+      }}
     >
       <span className="row-customer">{order.customer}</span>
       <span className="row-total">{formatMoney(order.totalMinor, order.currency, locale)}</span>

@@ -5,6 +5,7 @@ import { useT } from '../i18n/use-t'
 import { normalizeCurrency } from '../orders/order-draft'
 import { useSettings } from '../stores/settings-store'
 import { useUi } from '../stores/ui-store'
+import { ConfirmDialog } from './confirm-dialog'
 import { CurrencyOptions } from './currency-options'
 import { FieldErrorText, indexFieldErrors, invalidProps } from './field-error'
 import { Icon } from './icons'
@@ -29,8 +30,9 @@ export function SettingsView(): ReactElement {
 }
 
 /**
- * Text fields are drafts until Save; the pause switch and the language apply
- * the moment they change, since there is nothing to type.
+ * One way for every field: each is a draft until Save, the page says when
+ * something is unsaved, and leaving with unsaved changes asks first
+ * (in-app navigation and closing the tab alike).
  */
 function SettingsForm({ settings }: { settings: Settings }): ReactElement {
   const t = useT()
@@ -46,8 +48,6 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
   const [saving, setSaving] = useState(false)
   const [focusTick, setFocusTick] = useState(0)
   const formRef = useRef<HTMLFormElement>(null)
-  // The newest instant change per control: only its answer may move the control back.
-  const instantSeq = useRef({ paused: 0, language: 0 })
   const byField = useMemo(() => indexFieldErrors(errors), [errors])
   const shown = new Set(['apiUrl', 'apiToken', 'paused', 'language', 'currency'])
   const otherErrors = [...byField.values()].filter((e) => !shown.has(e.field))
@@ -71,29 +71,12 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
     return false
   }
 
-  /**
-   * Pause and language apply at once. When the newest change to a control is
-   * answered, the control shows what the store holds: the saved value, or,
-   * if saving failed, whatever main last confirmed (not a value captured
-   * when the change was made, which a later change may have outdated).
-   */
-  function applyNow<K extends 'paused' | 'language'>(field: K, value: Settings[K], setLocal: (v: Settings[K]) => void): void {
-    const mine = ++instantSeq.current[field]
-    setLocal(value)
-    void send({ [field]: value }, null).then(() => {
-      if (mine !== instantSeq.current[field]) return // a newer change is on its way
-      const current = useSettings.getState().settings
-      if (current) setLocal(current[field])
-    })
-  }
-
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault()
     if (saving) return
     setSaving(true)
     // Only what changed: re-sending an address that came from --api-url would
-    // quietly store it. Pause and language were applied when they changed.
-    // Compared with what main last confirmed, not with this render's props.
+    // quietly store it. Compared with what main last confirmed, not with this render's props.
     const saved = useSettings.getState().settings ?? settings
     const input: UpdateSettingsInput = {}
     const url = apiUrl.trim() === '' ? null : apiUrl.trim()
@@ -112,11 +95,35 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
       if (now) {
         setApiUrl(now.apiUrl ?? '')
         setCurrency(now.currency)
+        setPaused(now.paused)
+        setLanguage(now.language)
       }
     }
   }
 
   const clearField = (field: string) => setErrors((es) => es.filter((e) => e.field !== field))
+
+  const dirty =
+    (apiUrl.trim() === '' ? null : apiUrl.trim()) !== settings.apiUrl ||
+    token !== '' ||
+    normalizeCurrency(currency) !== settings.currency ||
+    paused !== settings.paused ||
+    language !== settings.language
+  const dirtyRef = useRef(dirty)
+  dirtyRef.current = dirty
+  const pendingNav = useUi((s) => s.pendingNav)
+  useEffect(() => {
+    const ui = useUi.getState()
+    ui.setLeaveGuard(() => dirtyRef.current)
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      if (dirtyRef.current) e.preventDefault()
+    }
+    window.addEventListener('beforeunload', onBeforeUnload)
+    return () => {
+      ui.setLeaveGuard(null)
+      window.removeEventListener('beforeunload', onBeforeUnload)
+    }
+  }, [])
 
   return (
     <form ref={formRef} className="settings-form" onSubmit={(e) => void onSubmit(e)} noValidate>
@@ -184,7 +191,7 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
             </p>
           ) : null}
           <FieldErrorText error={byField.get('apiToken')} domId={domId('apiToken')} />
-          {settings.tokenStorage === 'plaintext-file' ? (
+          {settings.hasToken && settings.tokenStorage === 'plaintext-file' ? (
             <div className="warning" data-testid="token-warning" role="note">
               <Icon name="warning" />
               <div className="grow">
@@ -201,7 +208,10 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
             data-testid="settings-paused"
             type="checkbox"
             checked={paused}
-            onChange={(e) => applyNow('paused', e.target.checked, setPaused)}
+            onChange={(e) => {
+              setPaused(e.target.checked)
+              clearField('paused')
+            }}
           />
           <label htmlFor={domId('paused')}>{t('settings.paused')}</label>
           <p className="hint" id="settings-paused-hint">
@@ -222,7 +232,8 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
             onChange={(e) => {
               const value = e.target.value
               const next: Language | null = value === 'en' || value === 'zh-TW' ? value : null
-              applyNow('language', next, setLanguage)
+              setLanguage(next)
+              clearField('language')
             }}
           >
             <option value="">{t('settings.languageSystem')}</option>
@@ -259,7 +270,7 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
           <FieldErrorText error={byField.get('currency')} domId={domId('currency')} />
         </div>
 
-        {settings.tokenStorage === 'plaintext-file' ? null : (
+        {settings.hasToken && settings.tokenStorage === 'plaintext-file' ? null : (
           <div className="field">
             <span className="label" id="settings-data-dir-label">
               {t('settings.dataDir')}
@@ -270,29 +281,54 @@ function SettingsForm({ settings }: { settings: Settings }): ReactElement {
       </fieldset>
 
       <div className="form-footer">
+        {dirty ? (
+          <span className="unsaved-note" data-testid="settings-unsaved" role="status">
+            {t('settings.unsaved')}
+          </span>
+        ) : null}
         <button type="submit" className="primary" data-testid="settings-save" aria-busy={saving} disabled={saving}>
           {saving ? <span className="spinner" aria-hidden="true" /> : null}
           <span>{saving ? t('settings.saving') : t('settings.save')}</span>
         </button>
       </div>
+      {pendingNav ? (
+        <ConfirmDialog
+          title={t('settings.leaveTitle')}
+          confirmLabel={t('settings.leaveYes')}
+          cancelLabel={t('settings.leaveNo')}
+          onCancel={() => useUi.getState().resolvePendingNav(false)}
+          onConfirm={() => useUi.getState().resolvePendingNav(true)}
+          fallbackFocus={() => formRef.current?.querySelector<HTMLElement>('[data-testid="settings-save"]') ?? null}
+        >
+          <p>{t('settings.leaveBody')}</p>
+        </ConfirmDialog>
+      ) : null}
     </form>
   )
 }
 
 /**
- * A folder path in a read-only field: it can be selected and copied whole,
- * and it reads as data rather than as part of the translated sentence.
+ * The data folder as text (it is not something to edit), with a Copy button:
+ * the path can be pasted into a file manager or a support message.
  */
 function PathField({ path, labelledBy }: { path: string; labelledBy: string }): ReactElement {
+  const t = useT()
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(path)
+      useUi.getState().toast({ key: 'settings.dataDirCopied' }, 'success')
+    } catch {
+      // No clipboard here: the text itself selects whole on click.
+    }
+  }
   return (
-    <input
-      className="path-field mono"
-      type="text"
-      readOnly
-      value={path}
-      aria-labelledby={labelledBy}
-      data-testid="data-dir"
-      onFocus={(e) => e.currentTarget.select()}
-    />
+    <div className="path-row">
+      <code className="path-text mono" aria-labelledby={labelledBy} data-testid="data-dir">
+        {path}
+      </code>
+      <button type="button" className="secondary" data-testid="data-dir-copy" onClick={() => void copy()}>
+        <Icon name="copy" /> <span>{t('settings.dataDirCopy')}</span>
+      </button>
+    </div>
   )
 }

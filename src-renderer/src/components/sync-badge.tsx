@@ -12,7 +12,8 @@ export function syncBadgeText(
   t: Translate,
   locale: string,
 ): { tone: BadgeTone; icon: IconName; text: string } {
-  if (order.discarded) return { tone: 'discarded', icon: 'ban', text: t('row.notSynced') }
+  // Its own words: the header counts these apart, so the two never disagree.
+  if (order.discarded) return { tone: 'discarded', icon: 'ban', text: t('row.discarded') }
   switch (order.syncState) {
     case 'pending':
       return { tone: 'waiting', icon: 'clock', text: t('row.waiting') }

@@ -5,11 +5,13 @@ import { formatAgo, formatDuration, msUntil } from '../format/duration'
 import { formatDateTime } from '../format/time'
 import { translateMessage, type MessageKey } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'
+import { adviceKey, type SyncKind } from '../sync/status-label'
 import { syncErrorMessage, syncErrorShowsStatus } from '../sync/sync-error'
 
 const apiKeys: Record<SyncStatus['api'], MessageKey> = {
   reachable: 'api.reachable',
   unreachable: 'api.unreachable',
+  'server-error': 'api.serverError',
   unauthorized: 'api.unauthorized',
   'not-configured': 'api.notConfigured',
 }
@@ -25,11 +27,13 @@ const phaseKeys: Record<SyncStatus['phase'], MessageKey> = {
  * Escape or the close button return focus to the indicator.
  */
 export function SyncDetails(props: {
-  status: SyncStatus
+  /** Null when the host stopped before any status arrived. */
+  status: SyncStatus | null
+  kind: SyncKind
   now: number
   onClose: (returnFocus: boolean) => void
 }): ReactElement {
-  const { status, now, onClose } = props
+  const { status, kind, now, onClose } = props
   const t = useT()
   const locale = useLocale()
   const ref = useRef<HTMLDivElement>(null)
@@ -57,7 +61,6 @@ export function SyncDetails(props: {
     )
   }
 
-  const err = status.lastError
   return (
     <div
       ref={ref}
@@ -75,6 +78,20 @@ export function SyncDetails(props: {
           {t('details.close')}
         </button>
       </div>
+      <p className="sync-advice" data-testid="sync-advice" data-kind={kind}>
+        {t(adviceKey(kind, status))}
+      </p>
+      {status && kind !== 'host-stopped' ? <StatusFacts status={status} when={when} /> : null}
+    </div>
+  )
+}
+
+function StatusFacts({ status, when }: { status: SyncStatus; when: (iso: string | null, none: MessageKey) => ReactNode }): ReactElement {
+  const t = useT()
+  const locale = useLocale()
+  const err = status.lastError
+  return (
+    <>
       <dl className="details">
         <dt>{t('details.connection')}</dt>
         <dd>{t(`connectivity.${status.connectivity}`)}</dd>
@@ -132,6 +149,6 @@ export function SyncDetails(props: {
           <dd>{formatCount(status.counts.sentToday, locale)}</dd>
         </div>
       </dl>
-    </div>
+    </>
   )
 }

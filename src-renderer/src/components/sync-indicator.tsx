@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type Reac
 import { useNow } from '../hooks/use-now'
 import { useT } from '../i18n/use-t'
 import { useStatus } from '../stores/status-store'
-import { connectivityAttr, statusLabel, syncKindText } from '../sync/status-label'
+import { hostStoppedLabel, statusLabel, syncKindText } from '../sync/status-label'
 import { Icon, syncKindIcon } from './icons'
 import { SyncDetails } from './sync-details'
 
@@ -21,14 +21,15 @@ export function SyncIndicator(): ReactElement {
   const t = useT()
   const status = useStatus((s) => s.status)
   const skewMs = useStatus((s) => s.skewMs)
+  const hostStopped = useStatus((s) => s.hostStopped)
   // Ticks so "retrying in 30 s" counts down; the text changes only in 5 s steps.
   const now = useNow(1000) + skewMs
   const [open, setOpen] = useState(false)
   const areaRef = useRef<HTMLDivElement>(null)
   const buttonRef = useRef<HTMLButtonElement>(null)
 
-  const label = status ? statusLabel(status, now, t) : null
-  const steady = status ? statusLabel(status, now, t, { steady: true }) : null
+  const label = hostStopped ? hostStoppedLabel(t) : status ? statusLabel(status, now, t) : null
+  const steady = hostStopped ? label : status ? statusLabel(status, now, t, { steady: true }) : null
   const announced = syncKindText(label?.kind ?? null, t)
   const close = useCallback((returnFocus: boolean) => {
     setOpen(false)
@@ -62,7 +63,7 @@ export function SyncIndicator(): ReactElement {
         tabIndex={-1}
         className={`sync-indicator tone-${label?.kind ?? 'loading'}`}
         data-kind={label?.kind}
-        data-connectivity={status ? connectivityAttr(status) : undefined}
+        data-connectivity={status?.connectivity}
         data-pending={status?.counts.pending}
         data-phase={status?.phase}
         data-api={status?.api}
@@ -77,7 +78,7 @@ export function SyncIndicator(): ReactElement {
           aria-controls={open ? 'sync-details' : undefined}
           aria-describedby={steady ? 'sync-indicator-summary' : undefined}
           onClick={() => setOpen((o) => !o)}
-          disabled={!status}
+          disabled={!status && !hostStopped}
         >
           {label ? <Icon name={syncKindIcon[label.kind]} className={label.kind === 'syncing' ? 'spin' : undefined} /> : null}
           <span className="visually-hidden" data-testid="sync-announcement">
@@ -92,7 +93,7 @@ export function SyncIndicator(): ReactElement {
       <span id="sync-indicator-summary" hidden>
         {steady?.text}
       </span>
-      {open && status ? <SyncDetails status={status} now={now} onClose={close} /> : null}
+      {open && label ? <SyncDetails status={status} kind={label.kind} now={now} onClose={close} /> : null}
     </div>
   )
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactElement } from 'react'
+import { saveShortcutLabel } from '../hooks/save-shortcut'
 import { useT } from '../i18n/use-t'
 import { useStatus } from '../stores/status-store'
 import { Icon } from './icons'
@@ -29,7 +30,7 @@ export function SyncNowButton(): ReactElement {
       aria-busy={syncing}
       disabled={syncing}
       aria-keyshortcuts="Control+S Meta+S"
-      title={t('syncNow.hint')}
+      title={t('syncNow.hint', { shortcut: saveShortcutLabel() })}
       onClick={() => {
         hadFocus.current = document.activeElement === ref.current
         void syncNow()

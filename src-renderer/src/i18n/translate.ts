@@ -1,8 +1,10 @@
+import { IntlMessageFormat } from 'intl-messageformat'
 import type { Language } from '../../../src-preload/contract'
 import { en, type MessageKey } from './en'
 import { zhTW } from './zh-TW'
 
 export type { MessageKey }
+export { localeFor, resolveLanguage } from './resolve-language'
 export type Params = Readonly<Record<string, string | number>>
 export type Translate = (key: MessageKey, params?: Params) => string
 
@@ -12,6 +14,7 @@ export interface Translatable {
   params?: Params
 }
 
+/** One catalogue per language: key → ICU MessageFormat text (plurals, numbers). */
 export const dictionaries: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = {
   en,
   'zh-TW': zhTW,
@@ -22,47 +25,83 @@ export function translateMessage(t: Translate, message: Translatable): string {
   return t(message.key, message.params)
 }
 
-const PLACEHOLDER = /\{(\w+)\}/g
+// The parts of the ICU AST this file reads (see @formatjs/icu-messageformat-parser's TYPE).
+interface AstNode {
+  type: number
+  value?: unknown
+  options?: Record<string, { value: AstNode[] }>
+  children?: AstNode[]
+}
+const LITERAL = 0
+const POUND = 7
+const TAG = 8
 
-/** The {placeholder} names a template uses, for the completeness test and for error params. */
+const ARGUMENT = 1
+
+/** Each argument a message uses, and whether it is only ever a plain {name} (not a plural, select or number). */
+const argumentCache = new Map<string, Map<string, boolean>>()
+function argumentsOf(template: string): Map<string, boolean> {
+  const cached = argumentCache.get(template)
+  if (cached) return cached
+  const plain = new Map<string, boolean>()
+  const walk = (nodes: readonly AstNode[]) => {
+    for (const n of nodes) {
+      if (n.type !== LITERAL && n.type !== POUND && n.type !== TAG && typeof n.value === 'string') {
+        plain.set(n.value, (plain.get(n.value) ?? true) && n.type === ARGUMENT)
+      }
+      if (n.options) for (const o of Object.values(n.options)) walk(o.value)
+      if (n.children) walk(n.children)
+    }
+  }
+  walk(new IntlMessageFormat(template, 'en').getAst() as unknown as AstNode[])
+  argumentCache.set(template, plain)
+  return plain
+}
+
+/** The argument names a message uses ({count}, {count, plural, …}), sorted, each once. */
 export function placeholdersOf(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').sort()
+  return [...argumentsOf(template).keys()].sort()
 }
 
-/** Numbers are grouped for the locale ("1,000,000"); a missing param stays visible as {name} to be noticed. */
-export function interpolate(template: string, params: Params | undefined, locale: string): string {
-  if (!params) return template
-  return template.replace(PLACEHOLDER, (whole, name: string) => {
-    const value = params[name]
-    if (value === undefined) return whole
-    return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : value
-  })
+const numberFormats = new Map<string, Intl.NumberFormat>()
+function groupNumber(n: number, locale: string): string {
+  let f = numberFormats.get(locale)
+  if (!f) {
+    f = new Intl.NumberFormat(locale)
+    numberFormats.set(locale, f)
+  }
+  return f.format(n)
 }
 
-export function makeTranslate(language: Language, locale: string): Translate {
-  const dict = dictionaries[language]
-  return (key, params) => interpolate(dict[key] ?? en[key], params, locale)
+const compiled = new Map<string, IntlMessageFormat>()
+function formatter(template: string, locale: string): IntlMessageFormat {
+  const id = `${locale}\u0000${template}`
+  let f = compiled.get(id)
+  if (!f) {
+    f = new IntlMessageFormat(template, locale)
+    compiled.set(id, f)
+  }
+  return f
 }
 
 /**
- * The UI language: the saved setting if any, else the first browser language
- * we can serve. Chinese in Traditional script (zh, zh-TW, zh-HK, zh-MO,
- * zh-Hant*) gets zh-TW; Simplified Chinese and everything else gets English.
+ * Renders an ICU message: plural rules of the locale, numbers grouped for it
+ * ("1,000,000"). A missing param is shown as {name}, to be noticed, rather
+ * than throwing in the middle of a render.
  */
-export function resolveLanguage(preference: Language | null, browserLanguages: readonly string[]): Language {
-  if (preference) return preference
-  for (const raw of browserLanguages) {
-    const tag = raw.toLowerCase()
-    if (tag === 'zh' || tag.startsWith('zh-hant') || /^zh-(tw|hk|mo)\b/.test(tag)) return 'zh-TW'
-    if (tag.startsWith('zh')) return 'en'
-    if (tag === 'en' || tag.startsWith('en-')) return 'en'
+export function formatMessage(template: string, params: Params | undefined, locale: string): string {
+  const values: Record<string, string | number> = {}
+  for (const [name, plain] of argumentsOf(template)) {
+    const value = params?.[name]
+    // ICU prints a plain {n} with String(); people read "1,234".
+    values[name] = value === undefined ? `{${name}}` : plain && typeof value === 'number' ? groupNumber(value, locale) : value
   }
-  return 'en'
+  const out = formatter(template, locale).format(values)
+  return typeof out === 'string' ? out : String(out)
 }
 
-/** The Intl locale for dates and money: the browser's own English variant when it has one. */
-export function localeFor(language: Language, browserLanguages: readonly string[]): string {
-  if (language === 'zh-TW') return 'zh-TW'
-  const english = browserLanguages.find((l) => /^en(-|$)/i.test(l))
-  return english ?? 'en-US'
+
+export function makeTranslate(language: Language, locale: string): Translate {
+  const dict = dictionaries[language]
+  return (key, params) => formatMessage(dict[key] ?? en[key], params, locale)
 }

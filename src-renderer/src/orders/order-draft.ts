@@ -62,3 +62,9 @@ export function previewTotalMinor(draft: Pick<OrderDraft, 'currency' | 'items'>)
   }
   return total
 }
+
+/** Whether the person has typed anything worth saving (a default quantity of 1 is not content). */
+export function draftHasContent(draft: OrderDraft): boolean {
+  if (draft.customer.trim() !== '' || draft.note.trim() !== '') return true
+  return draft.items.some((i) => i.name.trim() !== '' || i.unitPrice.trim() !== '' || (i.quantity.trim() !== '' && i.quantity.trim() !== '1'))
+}

@@ -12,8 +12,37 @@ interface AttentionState {
   discard(eventId: string): Promise<void>
 }
 
+/** An event the user sent again: its toast changes to the new outcome when there is one. */
+interface Retrying {
+  orderId: string
+  customer: string
+  attempts: number
+}
+
 export const useAttention = create<AttentionState>()((set, get) => {
   let loadSeq = 0
+  const retrying = new Map<string, Retrying>()
+  const topic = (eventId: string) => `retry:${eventId}`
+
+  /** "Queued to send again" is only true until the retry has an outcome: then the toast says that outcome. */
+  async function settleRetries(items: DeadEvent[]): Promise<void> {
+    const ui = useUi.getState()
+    for (const [eventId, r] of retrying) {
+      const dead = items.find((i) => i.eventId === eventId && !i.discarded)
+      if (dead && dead.attempts > r.attempts) {
+        retrying.delete(eventId)
+        ui.toast({ key: 'attention.refusedAgain', params: { customer: r.customer } }, 'error', { topic: topic(eventId) })
+        continue
+      }
+      if (dead) continue
+      const order = await call('getOrder', { id: r.orderId })
+      const event = order.ok ? order.value.events.find((e) => e.id === eventId) : undefined
+      if (event?.status === 'sent') {
+        retrying.delete(eventId)
+        ui.toast({ key: 'attention.sentAfterRetry', params: { customer: r.customer } }, 'success', { topic: topic(eventId) })
+      }
+    }
+  }
 
   async function act(eventId: string, method: 'retryEvent' | 'discardEvent'): Promise<void> {
     set((s) => ({ busy: new Set(s.busy).add(eventId) }))
@@ -24,7 +53,12 @@ export const useAttention = create<AttentionState>()((set, get) => {
       return { busy }
     })
     const ui = useUi.getState()
-    if (r.ok) ui.toast({ key: method === 'retryEvent' ? 'attention.retried' : 'attention.discardedToast' }, 'success')
+    const item = get().items?.find((i) => i.eventId === eventId)
+    if (r.ok && method === 'retryEvent' && item) {
+      retrying.set(eventId, { orderId: item.orderId, customer: item.customer, attempts: item.attempts })
+      // Info, not success: nothing has been delivered yet.
+      ui.toast({ key: 'attention.retried', params: { customer: item.customer } }, 'info', { topic: topic(eventId) })
+    } else if (r.ok) ui.toast({ key: 'attention.discardedToast' }, 'success')
     else ui.toastError(r.error)
     await get().load()
   }
@@ -36,7 +70,10 @@ export const useAttention = create<AttentionState>()((set, get) => {
       const seq = ++loadSeq
       const r = await call('listDeadEvents', undefined)
       if (seq !== loadSeq) return // a newer load started; its answer wins
-      if (r.ok) set({ items: r.value })
+      if (r.ok) {
+        set({ items: r.value })
+        if (retrying.size > 0) await settleRetries(r.value)
+      }
       else useUi.getState().toastError(r.error)
     },
     retry: (eventId) => act(eventId, 'retryEvent'),

@@ -208,6 +208,9 @@ export const useOrders = create<OrdersState>()((set, get) => {
       if (r.ok) {
         get().insertCreated(r.value)
         ui.toast({ key: 'form.saved' }, 'success')
+      } else if (r.error.code === 'host_unreachable') {
+        // Say plainly that nothing was saved; the form keeps what was typed.
+        ui.toast({ key: 'form.notSaved' }, 'error')
       } else if (!(r.error.code === 'validation_failed' && r.error.fields && r.error.fields.length > 0)) {
         ui.toastError(r.error)
       }

@@ -301,8 +301,9 @@ describe('order detail store', () => {
   const detail = (id: string, attempts: number) => ({ ...order(id), note: null, items: [], events: [
     { id: `e-${id}`, type: 'OrderCreated', status: 'pending', attempts, nextAttemptAt: null, lastError: null, lastHttpStatus: null, sentAt: null, discardedAt: null, createdAt: '2025-01-15T10:00:00.000Z', history: [] },
   ] })
-  const counts = { pending: 1, sending: 0, dead: 0, sentToday: 0 }
+  const counts = { pending: 1, sending: 0, dead: 0, discarded: 0, sentToday: 0 }
   const syncStatus = (c: typeof counts, at: string) => ({
+    kind: 'waiting',
     connectivity: 'online', api: 'reachable', phase: 'idle', userPaused: false, counts: c, progress: null,
     lastSuccessAt: null, lastError: null, nextRetryAt: null, oldestPendingAt: null, at,
   })
@@ -419,12 +420,14 @@ describe('toasts', () => {
 
 describe('sync now', () => {
   it.each([
-    [{ outcome: 'offline', pending: 3 }, 'Still offline: 3 orders will be sent when the connection returns'],
+    // The relay's "offline" only means no server answered: without the OS saying so, it is not "offline".
+    [{ outcome: 'offline', pending: 3 }, 'The server could not be reached: 3 orders will be sent when it is back'],
+    [{ outcome: 'offline', pending: 1 }, 'The server could not be reached: 1 order will be sent when it is back'],
     [{ outcome: 'synced', pending: 0 }, 'All orders synced'],
     [{ outcome: 'unauthorized', pending: 2 }, 'Sign-in required: check the API token in Settings'],
     [{ outcome: 'not-configured', pending: 2 }, 'Sync is not set up: add the API address in Settings'],
     [{ outcome: 'paused', pending: 2 }, 'Sync is paused'],
-    [{ outcome: 'partial', pending: 4 }, '4 orders still waiting'],
+    [{ outcome: 'partial', pending: 4 }, '4 orders are still waiting'],
   ])('%o → toast "%s"', async (value, text) => {
     const { status, ui, fake } = await load()
     const { makeTranslate } = await import('../i18n/translate')
@@ -435,6 +438,23 @@ describe('sync now', () => {
     expect(status.useStatus.getState().syncing).toBe(false)
     const toast = ui.useUi.getState().toasts.at(-1)
     expect(toast && makeTranslate('en', 'en-US')(toast.message.key, toast.message.params)).toBe(text)
+  })
+
+  it('a toast about being offline goes once the state changes', async () => {
+    const { status, ui, fake } = await load()
+    const base = {
+      connectivity: 'offline', api: 'unreachable', phase: 'backing-off', userPaused: false,
+      counts: { pending: 3, sending: 0, dead: 0, discarded: 0, sentToday: 0 }, progress: null,
+      lastSuccessAt: null, lastError: null, nextRetryAt: null, oldestPendingAt: null,
+    }
+    fake.answers.getStatus = () => ({ ok: true, value: { ...base, kind: 'offline', at: '2025-01-15T09:59:59.000Z' } })
+    status.useStatus.getState().start()
+    fake.emit('status', { ...base, kind: 'offline', at: '2025-01-15T10:00:00.000Z' })
+    fake.answers.syncNow = () => ({ ok: true, value: { outcome: 'offline', pending: 3 } })
+    await status.useStatus.getState().syncNow()
+    expect(ui.useUi.getState().toasts.map((t) => t.message.key)).toEqual(['syncNow.offline'])
+    fake.emit('status', { ...base, kind: 'synced', connectivity: 'online', counts: { ...base.counts, pending: 0 }, at: '2025-01-15T10:00:01.000Z' })
+    expect(ui.useUi.getState().toasts).toEqual([])
   })
 
   it('shows a friendly message for an internal error', async () => {

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { AppError } from '../../../src-preload/contract'
+import type { AppError, SyncKind } from '../../../src-preload/contract'
 import { errorMessage } from '../i18n/error-message'
 import type { Translatable } from '../i18n/translate'
 
@@ -12,15 +12,32 @@ export interface Toast {
   tone: ToastTone
   /** Kept untranslated so a language switch re-renders open toasts too. */
   message: Translatable
+  /** A toast about a sync state: it goes as soon as the state is no longer one of these. */
+  whileKind?: readonly SyncKind[]
+  /** A toast about one thing (an event being retried): a newer toast with the same topic replaces it. */
+  topic?: string
+}
+
+export interface ToastOptions {
+  whileKind?: readonly SyncKind[]
+  topic?: string
 }
 
 interface UiState {
   view: View
   toasts: Toast[]
+  /** A navigation held back because the current view has unsaved changes (settings). */
+  pendingNav: MainView | null
+  /** The current view's "I have unsaved changes" question, or null. */
+  setLeaveGuard(guard: (() => boolean) | null): void
+  /** Leave anyway (after the user confirmed), or stay. */
+  resolvePendingNav(leave: boolean): void
   navigate(view: MainView): void
   openOrder(orderId: string): void
   back(): void
-  toast(message: Translatable, tone?: ToastTone): void
+  toast(message: Translatable, tone?: ToastTone, options?: ToastOptions): void
+  /** The sync state changed: toasts about a state it left are no longer true. */
+  syncKindChanged(kind: SyncKind): void
   toastError(error: AppError): void
   dismissToast(id: number): void
   /** Holds auto-dismiss while a person is reading (pointer over, or focus in, the toasts). */
@@ -36,6 +53,7 @@ export const useUi = create<UiState>()((set, get) => {
   // Auto-dismiss clocks, per toast: time left, and the timer while running.
   const clocks = new Map<number, { left: number; startedAt: number; timer: ReturnType<typeof setTimeout> | null }>()
   let paused = false
+  let leaveGuard: (() => boolean) | null = null
 
   function run(id: number): void {
     const clock = clocks.get(id)
@@ -63,7 +81,26 @@ export const useUi = create<UiState>()((set, get) => {
   return {
     view: { name: 'orders' },
     toasts: [],
-    navigate: (name) => set({ view: { name } }),
+    pendingNav: null,
+    setLeaveGuard: (guard) => {
+      leaveGuard = guard
+    },
+    resolvePendingNav: (leave) => {
+      const target = get().pendingNav
+      set({ pendingNav: null })
+      if (leave && target) {
+        leaveGuard = null
+        set({ view: { name: target } })
+      }
+    },
+    navigate: (name) => {
+      if (get().view.name === name) return
+      if (leaveGuard?.()) {
+        set({ pendingNav: name })
+        return
+      }
+      set({ view: { name } })
+    },
     openOrder: (orderId) => {
       const current = get().view
       const back = current.name === 'order' ? current.back : current.name
@@ -73,11 +110,15 @@ export const useUi = create<UiState>()((set, get) => {
       const current = get().view
       if (current.name === 'order') set({ view: { name: current.back } })
     },
-    toast: (message, tone = 'info') => {
+    toast: (message, tone = 'info', options = {}) => {
       const id = nextToastId++
-      // The same message again replaces the old one rather than stacking copies.
-      const same = (t: Toast) => t.message.key === message.key && JSON.stringify(t.message.params) === JSON.stringify(message.params)
-      set((s) => ({ toasts: [...s.toasts.filter((t) => !same(t)), { id, tone, message }].slice(-MAX_TOASTS) }))
+      // The same message again replaces the old one rather than stacking
+      // copies, and so does a newer word on the same topic.
+      const same = (t: Toast) =>
+        (options.topic !== undefined && t.topic === options.topic) ||
+        (t.message.key === message.key && JSON.stringify(t.message.params) === JSON.stringify(message.params))
+      const toast: Toast = { id, tone, message, ...(options.whileKind ? { whileKind: options.whileKind } : {}), ...(options.topic ? { topic: options.topic } : {}) }
+      set((s) => ({ toasts: [...s.toasts.filter((t) => !same(t)), toast].slice(-MAX_TOASTS) }))
       prune()
       clocks.set(id, { left: TOAST_MS[tone], startedAt: Date.now(), timer: null })
       if (!paused) run(id)
@@ -85,6 +126,12 @@ export const useUi = create<UiState>()((set, get) => {
     // Only the code and params reach the screen: `message` is for logs, and a
     // stack never leaves main.
     toastError: (error) => get().toast(errorMessage(error), 'error'),
+    syncKindChanged: (kind) => {
+      const stale = get().toasts.filter((t) => t.whileKind && !t.whileKind.includes(kind))
+      if (stale.length === 0) return
+      set((s) => ({ toasts: s.toasts.filter((t) => !stale.includes(t)) }))
+      prune()
+    },
     dismissToast: (id) => {
       set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }))
       prune()

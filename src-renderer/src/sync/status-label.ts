@@ -1,18 +1,13 @@
-import type { SyncStatus } from '../../../src-preload/contract'
+import type { SyncKind as StatusKind, SyncStatus } from '../../../src-preload/contract'
 import { formatAgo, formatDuration, msUntil } from '../format/duration'
 import type { MessageKey, Translate } from '../i18n/translate'
 
-/** Which state the indicator is in; the component picks icon and colour from it. */
-export type SyncKind =
-  | 'not-configured'
-  | 'paused'
-  | 'unauthorized'
-  | 'offline'
-  | 'syncing'
-  | 'unreachable'
-  | 'attention'
-  | 'synced'
-  | 'waiting'
+/**
+ * What the indicator shows: the status model's kind (decided in main, in
+ * core/sync/status-model.ts), or `host-stopped` when the renderer has lost
+ * the process that would tell it (the browser host went away).
+ */
+export type SyncKind = StatusKind | 'host-stopped'
 
 export interface StatusLabel {
   kind: SyncKind
@@ -20,42 +15,54 @@ export interface StatusLabel {
 }
 
 /**
- * The one-line sync state, worded for people. The order matters: a cause the
- * user must act on (no API, paused, bad token) outranks a transient one
- * (offline, unreachable), which outranks counts. `now` is the status clock
- * (see status-store), so ages agree with what main measured. `steady` leaves
- * out what changes with the clock (countdowns, "2 min ago"), for text that
- * assistive technology may read again.
+ * The one-line sync state, worded for people. The kind comes from main; this
+ * only words it, so the header cannot disagree with the status model. `now`
+ * is the status clock (see status-store), so ages agree with what main
+ * measured. `steady` leaves out what changes with the clock (countdowns,
+ * "2 min ago"), for text that assistive technology may read again.
  */
 export function statusLabel(status: SyncStatus, now: number, t: Translate, options: { steady?: boolean } = {}): StatusLabel {
-  const { pending, dead } = status.counts
-  if (status.api === 'not-configured') return { kind: 'not-configured', text: t('sync.notConfigured', { count: pending }) }
-  if (status.userPaused) return { kind: 'paused', text: t('sync.paused', { count: pending }) }
-  if (status.api === 'unauthorized') return { kind: 'unauthorized', text: t('sync.unauthorized') }
-  if (status.connectivity === 'offline') {
-    return { kind: 'offline', text: pending > 0 ? t('sync.offline', { count: pending }) : t('sync.offlineEmpty') }
-  }
-  if (status.phase === 'syncing' && status.progress) {
-    return { kind: 'syncing', text: t('sync.syncing', { done: status.progress.done, total: status.progress.total }) }
-  }
-  if (status.api === 'unreachable') {
+  const { pending, dead, discarded } = status.counts
+  const retry = (key: MessageKey, dueKey: MessageKey): string => {
     const wait = options.steady ? null : msUntil(status.nextRetryAt, now)
-    const text =
-      wait !== null && wait > 0 ? t('sync.unreachable', { time: formatDuration(wait, t) }) : t('sync.unreachableNow')
-    return { kind: 'unreachable', text }
+    return wait !== null && wait > 0 ? t(key, { time: formatDuration(wait, t) }) : t(dueKey)
   }
-  if (dead > 0) return { kind: 'attention', text: t('sync.attention', { count: dead }) }
-  if (pending === 0) {
-    const since = options.steady ? null : msUntil(status.lastSuccessAt, now)
-    const text = since === null ? t('sync.allSynced') : t('sync.allSyncedAgo', { ago: formatAgo(-since, t) })
-    return { kind: 'synced', text }
+  const kind = status.kind
+  switch (kind) {
+    case 'not-configured':
+      return { kind, text: t('sync.notConfigured', { count: pending }) }
+    case 'paused':
+      return { kind, text: t('sync.paused', { count: pending }) }
+    case 'unauthorized':
+      return { kind, text: t('sync.unauthorized') }
+    case 'offline':
+      return { kind, text: pending > 0 ? t('sync.offline', { count: pending }) : t('sync.offlineEmpty') }
+    case 'syncing':
+      return status.progress
+        ? { kind, text: t('sync.syncing', { done: status.progress.done, total: status.progress.total }) }
+        : { kind, text: t('sync.waiting', { count: pending }) }
+    case 'unreachable':
+      return { kind, text: retry('sync.unreachable', 'sync.unreachableNow') }
+    case 'server-error':
+      return { kind, text: retry('sync.serverError', 'sync.serverErrorNow') }
+    case 'attention':
+      return { kind, text: t('sync.attention', { count: dead }) }
+    case 'waiting':
+      return { kind, text: t('sync.waiting', { count: pending }) }
+    case 'empty':
+      return { kind, text: t('sync.empty') }
+    case 'synced': {
+      // Never "All synced" next to a row that says "Discarded, not sent".
+      if (discarded > 0) return { kind, text: t('sync.syncedDiscarded', { count: discarded }) }
+      const since = options.steady ? null : msUntil(status.lastSuccessAt, now)
+      return { kind, text: since === null ? t('sync.allSynced') : t('sync.allSyncedAgo', { ago: formatAgo(-since, t) }) }
+    }
   }
-  return { kind: 'waiting', text: t('sync.waiting', { count: pending }) }
 }
 
-/** The attribute value tests and styles key on: anything not known to be online counts as offline. */
-export function connectivityAttr(status: SyncStatus): 'online' | 'offline' {
-  return status.connectivity === 'online' ? 'online' : 'offline'
+/** The label while the browser host is gone: the last status from it is no longer news. */
+export function hostStoppedLabel(t: Translate): StatusLabel {
+  return { kind: 'host-stopped', text: t('sync.hostStopped') }
 }
 
 const kindKeys: Record<SyncKind, MessageKey> = {
@@ -65,9 +72,31 @@ const kindKeys: Record<SyncKind, MessageKey> = {
   offline: 'syncKind.offline',
   syncing: 'syncKind.syncing',
   unreachable: 'syncKind.unreachable',
+  'server-error': 'syncKind.serverError',
   attention: 'syncKind.attention',
   synced: 'syncKind.synced',
   waiting: 'syncKind.waiting',
+  empty: 'syncKind.empty',
+  'host-stopped': 'syncKind.hostStopped',
+}
+
+/** One line of advice per kind, for the details: what it means and what to do. */
+export function adviceKey(kind: SyncKind, status: SyncStatus | null): MessageKey {
+  const keys: Record<SyncKind, MessageKey> = {
+    'not-configured': 'advice.notConfigured',
+    paused: 'advice.paused',
+    unauthorized: 'advice.unauthorized',
+    offline: 'advice.offline',
+    syncing: 'advice.syncing',
+    unreachable: 'advice.unreachable',
+    'server-error': 'advice.serverError',
+    attention: 'advice.attention',
+    synced: status && status.counts.discarded > 0 ? 'advice.syncedDiscarded' : 'advice.synced',
+    waiting: 'advice.waiting',
+    empty: 'advice.empty',
+    'host-stopped': 'advice.hostStopped',
+  }
+  return keys[kind]
 }
 
 /**
