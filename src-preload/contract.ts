@@ -256,6 +256,11 @@ export const Settings = z.object({
   /** Where a value came from, so the UI can say why an edit may not stick. */
   apiUrlSource: z.enum(['flag', 'stored', 'env', 'none']),
   dataDir: z.string(),
+  /**
+   * Only in an updateSettings result: the API moved to another origin (scheme,
+   * host or port), so the token was cleared and must be entered again.
+   */
+  tokenCleared: z.literal(true).optional(),
 })
 export type Settings = z.infer<typeof Settings>
 

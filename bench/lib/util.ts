@@ -9,6 +9,8 @@ import { tempDir } from '../../src-main/testing/temp-dir'
 import { dirname, join } from 'node:path'
 import { REPO_ROOT } from '../../src-main/cli/cli-support'
 import type { Logger } from '../../src-main/core/core-types'
+import { consoleLogger } from '../../src-main/core/util/console-logger'
+import { withTimeout } from '../../src-main/core/util/timeout'
 import { openDatabase } from '../../src-main/core/db/open-database'
 import { OrdersRepo } from '../../src-main/core/orders/orders-repo'
 import { validateOrder } from '../../src-main/core/orders/validate-order'
@@ -19,21 +21,10 @@ export { REPO_ROOT }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)))
 
-/** `promise`, or a rejection after `ms` (the timer is cleared either way). */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
+export { withTimeout }
 
 /** The core's logger for benchmarks: warnings and errors only. */
-export const quietLog: Logger = {
-  info: () => undefined,
-  warn: (m, meta) => console.warn(`[outpost] ${m}`, meta ? JSON.stringify(meta) : ''),
-  error: (m, meta) => console.error(`[outpost] ${m}`, meta ? JSON.stringify(meta) : ''),
-}
+export const quietLog: Logger = consoleLogger()
 
 export { tempDir }
 

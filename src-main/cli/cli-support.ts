@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const RENDERER_OUT = join(REPO_ROOT, 'out', 'renderer')
@@ -24,10 +25,33 @@ export function fatal(err: unknown, prefix = 'outpost'): never {
   process.exit(1)
 }
 
+type CliOptions = NonNullable<ParseArgsConfig['options']>
+
+/**
+ * Every CLI's flags through `node:util` parseArgs (strict), with one usage
+ * line: an unknown or malformed flag is a `UsageError` (exit 2 via `fatal`),
+ * `--help` prints the usage and returns null so the caller exits 0.
+ */
+export function parseCli<O extends CliOptions>(options: O, usage: string, args: string[] = process.argv.slice(2)): CliValues<O> | null {
+  let values: Record<string, unknown>
+  try {
+    values = parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\nUsage: ${usage}`)
+  }
+  if (values.help === true) {
+    console.log(`Usage: ${usage}`)
+    return null
+  }
+  return values as CliValues<O>
+}
+
+type CliValues<O extends CliOptions> = { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }
+
 export function parsePort(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got "${value}")`)
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN
+  if (!Number.isInteger(n) || n > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got "${value}")`)
   return n
 }
 

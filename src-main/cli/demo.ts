@@ -10,20 +10,15 @@ import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { createCore } from '../core/create-core'
 import { startReferenceApi, type ReferenceApi } from '../reference-api/server'
 import { startWebHost } from '../web/web-host'
-import { ensureRendererBuilt, fatal, parsePort, REPO_ROOT, UsageError } from './cli-support'
+import { ensureRendererBuilt, fatal, parseCli, parsePort, REPO_ROOT } from './cli-support'
 import { freeLoopbackPort } from './free-port'
 
 async function main(): Promise<void> {
-  let values
-  try {
-    ;({ values } = parseArgs({ options: { web: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true }))
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nUsage: npm run demo [-- --web] [--port P] [--data-dir DIR]`)
-  }
+  const values = parseCli({ web: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' } }, 'npm run demo [-- --web] [--port P] [--data-dir DIR]')
+  if (!values) return
   const demoDir = values['data-dir'] ?? join(tmpdir(), 'outpost-demo')
   mkdirSync(demoDir, { recursive: true })
   const apiPort = await freeLoopbackPort()

@@ -27,11 +27,11 @@ function electronPackageWithoutBinary(): string {
   return dir
 }
 
-function runStart(extraEnv: Record<string, string>) {
+function runStart(extraEnv: Record<string, string>, args: string[] = []) {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv }
   delete env.ELECTRON_OVERRIDE_DIST_PATH
   if (extraEnv.ELECTRON_OVERRIDE_DIST_PATH) env.ELECTRON_OVERRIDE_DIST_PATH = extraEnv.ELECTRON_OVERRIDE_DIST_PATH
-  return spawnSync(process.execPath, [tsxCli, join(repoRoot, 'src-main', 'cli', 'start.ts')], {
+  return spawnSync(process.execPath, [tsxCli, join(repoRoot, 'src-main', 'cli', 'start.ts'), ...args], {
     cwd: repoRoot,
     env,
     encoding: 'utf8',
@@ -58,5 +58,16 @@ describe('npm start without an Electron binary', () => {
     expect(output).toContain(`ELECTRON_OVERRIDE_DIST_PATH is set, but ${join(temp, 'nowhere')}`)
     expect(output).toContain('npm run web')
     expect(output).not.toContain('    at ')
+  })
+})
+
+describe('npm start with a bad API flag', () => {
+  it('refuses a token with a line break before building anything, without echoing it', () => {
+    const r = runStart({ OUTPOST_ELECTRON_PACKAGE_DIR: electronPackageWithoutBinary() }, ['--api-token=hush-secret\r\nX: 1'])
+    const output = `${r.stdout}\n${r.stderr}`
+    expect(r.status, output).toBe(1)
+    expect(output).toContain('--api-token: The token may only contain printable ASCII')
+    expect(output).not.toContain('hush-secret')
+    expect(output).not.toContain('ELECTRON_OVERRIDE_DIST_PATH')
   })
 })

@@ -27,6 +27,8 @@ import {
   packageVersion,
   splitStartArgs,
 } from '../electron/launcher'
+import { parseShellFlags } from '../electron/args'
+import { apiEnv, checkApiValues } from '../core/config/api-config'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 // A seam for tests: which electron package to look in (default node_modules/electron).
@@ -39,6 +41,13 @@ function fail(message: string): never {
 
 function main(): void {
   const { dev, prepareOnly, appArgs } = splitStartArgs(process.argv.slice(2))
+  // The same checks the app makes at start, here before a build: a bad
+  // --api-url or token is one clear line, not an error dialog later.
+  try {
+    checkApiValues(parseShellFlags(appArgs), apiEnv())
+  } catch (err) {
+    fail(`outpost: ${err instanceof Error ? err.message : String(err)}`)
+  }
   const electronVersion = packageVersion(electronPackageDir) ?? packageVersion(join(repoRoot, 'node_modules', 'electron'))
 
   const located = locateElectron({

@@ -5,44 +5,27 @@
  * a browser at http://127.0.0.1:P. It is how the app runs (and is tested) on
  * machines without an Electron binary.
  */
-import { parseArgs } from 'node:util'
 import { resolve } from 'node:path'
+import { apiEnv } from '../core/config/api-config'
 import { createCore } from '../core/create-core'
+import { consoleLogger } from '../core/util/console-logger'
 import { startWebHost } from '../web/web-host'
-import { defaultDataDir, ensureRendererBuilt, fatal, parsePort, UsageError } from './cli-support'
+import { defaultDataDir, ensureRendererBuilt, fatal, parseCli, parsePort, UsageError } from './cli-support'
 
 async function main(): Promise<void> {
-  let values
-  try {
-    ;({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'api-url': { type: 'string' },
-        'api-token': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }))
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nUsage: npm run web -- --port P --data-dir DIR [--api-url URL] [--api-token T]`)
-  }
-  if (values.help) {
-    console.log('Usage: npm run web -- --port P --data-dir DIR [--api-url URL] [--api-token T]')
-    return
-  }
+  const values = parseCli(
+    { port: { type: 'string' }, 'data-dir': { type: 'string' }, 'api-url': { type: 'string' }, 'api-token': { type: 'string' } },
+    'npm run web -- --port P --data-dir DIR [--api-url URL] [--api-token T]',
+  )
+  if (!values) return
   const port = parsePort(values.port, 5199)
   const dataDir = values['data-dir'] ? resolve(values['data-dir']) : defaultDataDir()
   const staticDir = await ensureRendererBuilt()
   const core = createCore({
     dataDir,
     flags: { apiUrl: values['api-url'], apiToken: values['api-token'] },
-    env: { apiUrl: process.env.OUTPOST_API_URL, apiToken: process.env.OUTPOST_API_TOKEN },
-    log: {
-      info: () => undefined,
-      warn: (m, meta) => console.warn(`[outpost] ${m}`, meta ? JSON.stringify(meta) : ''),
-      error: (m, meta) => console.error(`[outpost] ${m}`, meta ? JSON.stringify(meta) : ''),
-    },
+    env: apiEnv(),
+    log: consoleLogger(),
   })
   let host
   try {

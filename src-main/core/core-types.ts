@@ -48,7 +48,7 @@ export interface CoreOptions {
   nativeBinding?: string
   /** --api-url / --api-token: win over stored settings. */
   flags?: { apiUrl?: string | undefined; apiToken?: string | undefined }
-  /** OUTPOST_API_URL / OUTPOST_API_TOKEN: lose to stored settings. */
+  /** OUTPOST_API_URL / OUTPOST_API_TOKEN (read by `apiEnv()` in config/api-config.ts): lose to stored settings. */
   env?: { apiUrl?: string | undefined; apiToken?: string | undefined }
   secretBox?: SecretBox
   /** Electron passes `net.fetch` (system proxy, certificates); Node's fetch otherwise. */
@@ -57,6 +57,11 @@ export interface CoreOptions {
   log?: Logger
   /** Default true. Tests that only exercise storage turn the relay off. */
   startRelay?: boolean
+  /**
+   * Parse every handler's output with the contract too. Default: on under
+   * vitest, so a handler that drifts from its schema fails the tests.
+   */
+  checkOutputs?: boolean
   /** Clock and randomness seams for deterministic tests. */
   now?: () => number
   random?: () => number

@@ -4,6 +4,7 @@ import type { Core } from './core-types'
 import { createCore } from './create-core'
 import { openSqlite } from './db/native-sqlite'
 import { join } from 'node:path'
+import { acceptAll, startScriptedApi, waitFor } from '../testing/scripted-api'
 
 let dir: ReturnType<typeof tempDir>
 let core: Core | null = null
@@ -128,5 +129,102 @@ describe('settings', () => {
     expect(s).toMatchObject({ api: 'not-configured', counts: { pending: 1, dead: 0 } })
     const sync = await c.handlers.syncNow(undefined)
     expect(sync.ok && sync.value).toEqual({ outcome: 'not-configured', pending: 1 })
+  })
+})
+
+describe('issue 9 bug 4: a token that cannot go into an HTTP header', () => {
+  const bad = ['abc\r\nX-Evil: 1', 'abc\ndef', 'tok\u0000en', 'jeton-é', 'tab\there']
+
+  it('is a field error when set, and nothing is stored', async () => {
+    const c = open()
+    for (const token of bad) {
+      const r = await c.handlers.updateSettings({ apiToken: token })
+      expect(r, JSON.stringify(token)).toMatchObject({ ok: false, error: { code: 'validation_failed', fields: [{ field: 'apiToken', code: 'invalid_value' }] } })
+      expect(JSON.stringify(r)).not.toContain(token)
+    }
+    expect(rows(`SELECT count(*) AS n FROM settings WHERE key = 'apiToken'`)).toEqual([{ n: 0 }])
+    expect(await c.handlers.updateSettings({ apiToken: 'Abc-123._~+/=' })).toMatchObject({ ok: true, value: { hasToken: true } })
+  })
+
+  it('is a clear startup error from a flag or the environment, naming the source but not the token', () => {
+    const token = 'secret\r\nX: y'
+    expect(() => open({ flags: { apiToken: token } })).toThrow(/^--api-token: The token may only contain printable ASCII/)
+    expect(() => open({ env: { apiToken: token } })).toThrow(/^OUTPOST_API_TOKEN: /)
+    try {
+      open({ flags: { apiToken: token } })
+    } catch (err) {
+      expect(String(err)).not.toContain('secret')
+    }
+    core = null
+  })
+
+  it('never reaches the status, a log line or diagnostics, even when a hostile server echoes it', async () => {
+    const token = 'tok-3f9a7c2e-secret'
+    const api = await startScriptedApi((req) => ({ status: 500, body: { error: `bad credentials ${req.authorization ?? ''}` } }))
+    const lines: string[] = []
+    const log = { info: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta ?? {})), warn: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta ?? {})), error: (m: string, meta?: object) => lines.push(m + JSON.stringify(meta ?? {})) }
+    try {
+      const c = open({ startRelay: true, flags: { apiUrl: api.url, apiToken: token }, log, relay: { kickDelayMs: 0 } })
+      await c.handlers.createOrder({ customer: 'a', items: [{ name: 'x', quantity: 1, unitPrice: '1' }] })
+      await waitFor(() => c.status().lastError !== null, 5000, 'an error')
+      expect(api.requests[0]?.authorization).toBe(`Bearer ${token}`)
+      expect(c.status().lastError?.message).toContain('bad credentials')
+      expect(JSON.stringify(c.status())).not.toContain(token)
+      expect(JSON.stringify(c.diagnostics())).not.toContain(token)
+      expect(lines.join('\n')).not.toContain(token)
+    } finally {
+      await core?.shutdown()
+      core = null
+      await api.close()
+    }
+  })
+})
+
+describe('issue 9 bug 5: the token is bound to the API origin', () => {
+  const stored = () => rows(`SELECT count(*) AS n FROM settings WHERE key = 'apiToken'`)
+
+  it('moving the API to another scheme, host or port clears the stored token, and says so', async () => {
+    const c = open()
+    for (const next of ['https://api.example', 'http://other.example', 'http://api.example:8080', null]) {
+      expect(await c.handlers.updateSettings({ apiUrl: 'http://api.example', apiToken: 'tok-123456' })).toMatchObject({ ok: true, value: { hasToken: true } })
+      const r = await c.handlers.updateSettings({ apiUrl: next })
+      expect(r, String(next)).toMatchObject({ ok: true, value: { hasToken: false, tokenCleared: true } })
+      expect(stored(), String(next)).toEqual([{ n: 0 }])
+    }
+  })
+
+  it('keeps the token for the same origin, and when the same edit gives a new one', async () => {
+    const c = open()
+    await c.handlers.updateSettings({ apiUrl: 'http://api.example', apiToken: 'tok-123456' })
+    const samePath = await c.handlers.updateSettings({ apiUrl: 'http://api.example:80/v2/' })
+    expect(samePath.ok && samePath.value).toMatchObject({ hasToken: true })
+    expect(samePath.ok && samePath.value.tokenCleared).toBeUndefined()
+    const moved = await c.handlers.updateSettings({ apiUrl: 'https://new.example', apiToken: 'tok-654321' })
+    expect(moved.ok && moved.value).toMatchObject({ hasToken: true })
+    expect(moved.ok && moved.value.tokenCleared).toBeUndefined()
+    expect((await c.handlers.updateSettings({ paused: true })).ok).toBe(true)
+    expect(stored()).toEqual([{ n: 1 }])
+  })
+
+  it('a token from a flag or the environment does not follow the API to another origin either', async () => {
+    const api = await startScriptedApi(acceptAll)
+    try {
+      const c = open({ flags: { apiUrl: 'http://127.0.0.1:1', apiToken: 'flag-token-1' }, env: { apiToken: 'env-token-1' } })
+      const r = await c.handlers.updateSettings({ apiUrl: api.url })
+      expect(r).toMatchObject({ ok: true, value: { hasToken: false, tokenCleared: true } })
+      await c.handlers.createOrder({ customer: 'a', items: [{ name: 'x', quantity: 1, unitPrice: '1' }] })
+      await c.handlers.syncNow(undefined)
+      expect(api.requests.map((q) => q.authorization)).toEqual([undefined])
+    } finally {
+      await api.close()
+    }
+  })
+})
+
+describe('diagnostics', () => {
+  it('keep the API host and mark a query string as redacted, never dropping the marker', async () => {
+    const c = open()
+    await c.handlers.updateSettings({ apiUrl: 'https://user:pw@api.example:8443/v1?key=abc' })
+    expect(c.diagnostics().settings.apiUrl).toBe('https://api.example:8443/v1?[redacted]')
   })
 })

@@ -2,8 +2,8 @@
  * Desktop integration decided from core status: the badge count, the tray
  * tooltip, and when to raise an OS notification. Pure logic; main.ts applies it.
  */
-import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { writeFileAtomicSync } from '../core/util/atomic-write'
 import type { SyncStatus } from '../../src-preload/contract'
 import type { ShellStrings } from './shell-strings'
 
@@ -50,10 +50,7 @@ export function fileNotifyStore(file: string): NotifyStore {
     },
     save(state) {
       try {
-        mkdirSync(dirname(file), { recursive: true })
-        const tmp = `${file}.tmp`
-        writeFileSync(tmp, `${JSON.stringify(state)}\n`)
-        renameSync(tmp, file)
+        writeFileAtomicSync(file, `${JSON.stringify(state)}\n`)
       } catch {
         // Losing this only means one extra notice.
       }

@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs'
 import { rename } from 'node:fs/promises'
 import { ZipFile } from 'yazl'
 import type { CoreDiagnostics } from '../core/core-types'
+import { redactUrl } from '../core/util/redact-url'
 import { redactText, redactValue } from './redact'
 
 export interface AppInfo {
@@ -31,16 +32,8 @@ export interface DiagnosticsInput {
   now?: Date
 }
 
-/** Keeps only what support needs from a URL: scheme, host, port and path. */
-export function redactUrl(raw: string | null): string | null {
-  if (raw === null) return null
-  try {
-    const url = new URL(raw)
-    return `${url.protocol}//${url.host}${url.pathname}${url.search ? '?[redacted]' : ''}`
-  } catch {
-    return '[unparsable]'
-  }
-}
+// One definition for the core and this zip (issue 14): see core/util/redact-url.ts.
+export { redactUrl } from '../core/util/redact-url'
 
 /** The JSON documents that go into the zip, by file name. Exported for tests. */
 export function diagnosticsDocuments(input: DiagnosticsInput): Record<string, unknown> {

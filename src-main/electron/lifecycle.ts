@@ -7,6 +7,7 @@
  * - an uncaught exception in main: log it, tell the user, close the database,
  *   exit non-zero.
  */
+import { within } from '../core/util/timeout'
 
 export interface QuitEffects {
   /** The quiet message for this quit, or null if nothing is waiting. */
@@ -31,21 +32,6 @@ export interface QuitTimings {
 }
 
 export const DEFAULT_QUIT_TIMINGS: QuitTimings = { shutdownTimeoutMs: 8_000, messageTimeoutMs: 30_000 }
-
-const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> =>
-  new Promise((resolve, reject) => {
-    const t = setTimeout(() => resolve('timeout'), ms)
-    p.then(
-      (v) => {
-        clearTimeout(t)
-        resolve(v)
-      },
-      (e: unknown) => {
-        clearTimeout(t)
-        reject(e instanceof Error ? e : new Error(String(e)))
-      },
-    )
-  })
 
 export type QuitPhase = 'running' | 'shutting-down' | 'done'
 

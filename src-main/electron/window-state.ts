@@ -2,8 +2,8 @@
  * The main window's size, position and maximised flag, kept in
  * `<data dir>/window-state.json` and restored on a visible screen.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { writeFileAtomicSync } from '../core/util/atomic-write'
 
 export interface Rect {
   x: number
@@ -121,8 +121,5 @@ export function loadWindowState(file: string): WindowState | null {
 
 /** Atomic write (temp file, then rename): a crash mid-write leaves the old state. */
 export function saveWindowState(file: string, state: WindowState): void {
-  mkdirSync(dirname(file), { recursive: true })
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, `${JSON.stringify(state)}\n`)
-  renameSync(tmp, file)
+  writeFileAtomicSync(file, `${JSON.stringify(state)}\n`)
 }

@@ -1,4 +1,5 @@
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
@@ -10,6 +11,12 @@ import type { Core } from '../core/core-types'
 export const CONTENT_SECURITY_POLICY = cspHeader()
 
 const MAX_BODY_BYTES = 1024 * 1024
+
+/** The page carries the per-run secret here; the HTTP bridge reads it (see http-bridge.ts). */
+export const SESSION_META = 'outpost-session'
+export const SESSION_HEADER = 'x-outpost-session'
+/** EventSource cannot send headers: the event stream takes the secret as this query parameter. */
+export const SESSION_QUERY = 'session'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,11 +41,22 @@ export interface WebHost {
  * and Server-Sent Events, serving the built renderer. It binds to 127.0.0.1
  * only, and checks Host and Origin so that neither another web page nor a
  * DNS-rebinding trick can drive it from a browser.
+ *
+ * Every /api/* request must also carry a per-run secret, made at start (never
+ * written to disk) and handed only to the page this host serves, so that a
+ * local process cannot drive the core (and, say, point it at its own server)
+ * without first loading the app's page.
  */
 export async function startWebHost(opts: { core: Core; port: number; staticDir: string }): Promise<WebHost> {
   const { core, staticDir } = opts
   const sse = new Set<ServerResponse>()
   let port = opts.port
+  const secret = Buffer.from(randomBytes(32).toString('base64url'))
+  const hasSecret = (given: string | null | undefined): boolean => {
+    if (typeof given !== 'string') return false
+    const b = Buffer.from(given)
+    return b.length === secret.length && timingSafeEqual(b, secret)
+  }
 
   const allowedHost = (req: IncomingMessage): boolean => {
     const host = req.headers.host ?? ''
@@ -71,6 +89,11 @@ export async function startWebHost(opts: { core: Core; port: number; staticDir: 
         sendJson(res, 403, { error: 'Cross-origin requests are not allowed.' })
         return
       }
+      const header = req.headers[SESSION_HEADER]
+      if (!hasSecret(Array.isArray(header) ? header[0] : header) && !(url.pathname === '/api/events' && hasSecret(url.searchParams.get(SESSION_QUERY)))) {
+        sendJson(res, 401, { error: 'Missing or wrong session secret: reload the page Outpost serves.' })
+        return
+      }
       if (req.method === 'GET' && url.pathname === '/api/events') return openEventStream(req, res)
       const m = /^\/api\/invoke\/([A-Za-z]{1,40})$/.exec(url.pathname)
       if (m && req.method === 'POST') return invoke(m[1] ?? '', req, res)
@@ -91,9 +114,12 @@ export async function startWebHost(opts: { core: Core; port: number; staticDir: 
       sendJson(res, 415, fail('invalid_type', 'Send JSON (Content-Type: application/json).'))
       return
     }
-    const body = await readBody(req, MAX_BODY_BYTES)
+    // Refuse what is declared too large before reading a byte of it, and
+    // stop reading a chunked body the moment it passes the limit.
+    const declared = Number(req.headers['content-length'] ?? 0)
+    const body = declared > MAX_BODY_BYTES ? null : await readBody(req, MAX_BODY_BYTES)
     if (body === null) {
-      sendJson(res, 413, fail('too_big', 'The request is too large.'))
+      refuseTooLarge(req, res)
       return
     }
     let input: unknown
@@ -150,6 +176,10 @@ export async function startWebHost(opts: { core: Core; port: number; staticDir: 
       res.end()
       return
     }
+    if (type.startsWith('text/html')) {
+      res.end(withSessionMeta(readFileSync(file, 'utf8'), secret.toString()))
+      return
+    }
     createReadStream(file).pipe(res)
   }
 
@@ -174,6 +204,15 @@ export async function startWebHost(opts: { core: Core; port: number; staticDir: 
   }
 }
 
+/** The page with the session secret as its first <head> element (the secret is base64url: nothing to escape). */
+function withSessionMeta(html: string, secret: string): string {
+  const meta = `<meta name="${SESSION_META}" content="${secret}">`
+  const head = /<head[^>]*>/i.exec(html)
+  if (head) return html.slice(0, head.index + head[0].length) + meta + html.slice(head.index + head[0].length)
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(html)
+  return doctype ? doctype[0] + meta + html.slice(doctype[0].length) : meta + html
+}
+
 function fail(code: 'invalid_type' | 'too_big', message: string): Result<never> {
   return { ok: false, error: { code, message } }
 }
@@ -184,17 +223,38 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text)
 }
 
+/** The body as text, or null as soon as it passes `limit` (the rest is never read). */
 function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    let tooBig = false
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length
-      if (size > limit) tooBig = true
-      else chunks.push(chunk)
-    })
-    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks).toString('utf8')))
+      if (size <= limit) {
+        chunks.push(chunk)
+        return
+      }
+      req.off('data', onData)
+      req.pause()
+      resolve(null)
+    }
+    req.on('data', onData)
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
+}
+
+/**
+ * 413, then close the connection: the rest of the upload is never read. The
+ * socket is half-closed once the reply is out (so the client can read it) and
+ * destroyed shortly after in case the client keeps sending.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  req.pause()
+  res.setHeader('Connection', 'close')
+  res.on('finish', () => {
+    req.socket.end()
+    setTimeout(() => req.socket.destroy(), 1000).unref()
+  })
+  sendJson(res, 413, fail('too_big', 'The request is too large.'))
 }

@@ -3,7 +3,6 @@ import {
   events,
   methods,
   resultSchema,
-  type AppError,
   type EventName,
   type EventPayload,
   type MethodInput,
@@ -12,6 +11,7 @@ import {
   type OutpostApi,
   type Result,
 } from '../../src-preload/contract'
+import { internalError } from './internal-error'
 
 /**
  * The renderer's only door to main. Whatever `window.outpost` returns is
@@ -24,9 +24,6 @@ function outpost(): OutpostApi | undefined {
   return typeof window === 'undefined' ? undefined : window.outpost
 }
 
-function internal(message: string): { ok: false; error: AppError } {
-  return { ok: false, error: { code: 'internal', message } }
-}
 
 const resultSchemas = new Map<MethodName, z.ZodType>()
 function schemaFor(name: MethodName): z.ZodType {
@@ -40,7 +37,7 @@ function schemaFor(name: MethodName): z.ZodType {
 
 export async function call<K extends MethodName>(name: K, input: MethodInput<K>): Promise<Result<MethodOutput<K>>> {
   const api = outpost()
-  if (!api) return internal('window.outpost is not available')
+  if (!api) return internalError('window.outpost is not available')
   let raw: unknown
   try {
     // Indexing the api by a generic name loses the per-method signature; the
@@ -49,12 +46,12 @@ export async function call<K extends MethodName>(name: K, input: MethodInput<K>)
     raw = await fn(input)
   } catch (e) {
     console.error(`[outpost] ${name} threw`, e)
-    return internal(`${name} failed`)
+    return internalError(`${name} failed`)
   }
   const parsed = schemaFor(name).safeParse(raw)
   if (!parsed.success) {
     console.error(`[outpost] ${name} returned an unexpected value`, parsed.error.issues.slice(0, 5))
-    return internal(`${name} returned an unexpected value`)
+    return internalError(`${name} returned an unexpected value`)
   }
   return parsed.data as Result<MethodOutput<K>>
 }

@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../testing/temp-dir'
 import { DB_FILE_NAME, LATEST_VERSION, migrate, openDatabase, schemaVersion } from './open-database'
 import { migrations } from './migrations'
 import { openSqlite, type SqliteDatabase } from './native-sqlite'
+import { peekUserVersion } from './peek-user-version'
 
 let dir: ReturnType<typeof tempDir>
 beforeEach(() => {
@@ -19,6 +20,25 @@ function tables(db: SqliteDatabase): string[] {
   return (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map(
     (t) => t.name,
   )
+}
+
+/**
+ * `<dir>/outpost.db` at `version`, with that change still in a pending WAL (and
+ * its -shm): written by one connection, copied while it is open, so no
+ * checkpoint ever ran on the copy, as after a crash.
+ */
+function withPendingWal(version: number): string {
+  const scratch = join(dir.path, 'writer')
+  mkdirSync(scratch, { recursive: true })
+  const writer = openSqlite(join(scratch, DB_FILE_NAME))
+  writer.pragma('journal_mode = WAL')
+  writer.pragma('wal_autocheckpoint = 0')
+  writer.exec('CREATE TABLE future (x INTEGER); INSERT INTO future VALUES (1)')
+  writer.pragma(`user_version = ${version}`)
+  const file = join(dir.path, DB_FILE_NAME)
+  for (const suffix of ['', '-wal', '-shm']) copyFileSync(join(scratch, DB_FILE_NAME) + suffix, file + suffix)
+  writer.close()
+  return file
 }
 
 /** Opens a raw file with only the first `n` migrations applied. */
@@ -64,6 +84,33 @@ describe('opening the database', () => {
     expect(readFileSync(file).equals(before)).toBe(true)
   })
 
+  it('refuses a newer database with a pending WAL, leaving the db, -wal and -shm bytes unchanged (issue 9 bug 6)', () => {
+    const file = withPendingWal(LATEST_VERSION + 96)
+    const snapshot = () => ['', '-wal', '-shm'].map((s) => (existsSync(file + s) ? readFileSync(file + s).toString('base64') : 'missing'))
+    const before = snapshot()
+    expect(before.every((b) => b !== 'missing')).toBe(true)
+    expect(() => openDatabase(dir.path)).toThrowError(/newer version of Outpost \(schema 99/)
+    expect(snapshot()).toEqual(before)
+  })
+
+  it('reads the version from the bytes as SQLite does: the main file, or the newest commit in the WAL', () => {
+    const file = join(dir.path, DB_FILE_NAME)
+    expect(peekUserVersion(file)).toBe(0)
+    writeFileSync(file, 'not a database, just text that is long enough to fill a header '.repeat(3))
+    expect(peekUserVersion(file)).toBeNull()
+    rmSync(file)
+    const plain = openSqlite(file)
+    plain.pragma('user_version = 7')
+    plain.close()
+    expect(peekUserVersion(file)).toBe(7)
+    rmSync(file)
+    withPendingWal(42)
+    expect(peekUserVersion(file)).toBe(42)
+    const check = openSqlite(file)
+    expect(schemaVersion(check)).toBe(42)
+    check.close()
+  })
+
   it('applies all pending migrations in one transaction: a failing step leaves the old version intact', () => {
     databaseAt(1).close()
     const broken = [...migrations.slice(0, 2), { version: 3, name: 'broken', up: 'CREATE TABLE ok_table (x); SELECT no_such_function();' }]
@@ -72,6 +119,32 @@ describe('opening the database', () => {
     expect(schemaVersion(db)).toBe(1)
     expect(tables(db)).not.toContain('settings') // migration 2 rolled back with 3
     expect(tables(db)).not.toContain('ok_table')
+    db.close()
+  })
+
+  it('a migration may be a function (a data backfill), run in the same transaction as the SQL ones', () => {
+    databaseAt(3).close()
+    const seed = openSqlite(join(dir.path, DB_FILE_NAME))
+    seed.prepare(`INSERT INTO orders VALUES ('o1', ' Bo ', NULL, 'USD', '[]', 0, '2026-01-01T00:00:00.000Z')`).run()
+    seed.close()
+    const backfill = {
+      version: 4,
+      name: 'trim customers',
+      up: (db: SqliteDatabase) => {
+        for (const row of db.prepare('SELECT id, customer FROM orders').all() as { id: string; customer: string }[]) {
+          db.prepare('UPDATE orders SET customer = ? WHERE id = ?').run(row.customer.trim(), row.id)
+        }
+      },
+    }
+    const failing = { version: 5, name: 'fails', up: () => {
+      throw new Error('backfill failed')
+    } }
+    expect(() => openDatabase(dir.path, { migrations: [...migrations.slice(0, 3), backfill, failing] })).toThrow('backfill failed')
+    let db = openSqlite(join(dir.path, DB_FILE_NAME))
+    expect([schemaVersion(db), db.prepare('SELECT customer FROM orders').pluck().get()]).toEqual([3, ' Bo '])
+    db.close()
+    db = openDatabase(dir.path, { migrations: [...migrations.slice(0, 3), backfill] })
+    expect([schemaVersion(db), db.prepare('SELECT customer FROM orders').pluck().get()]).toEqual([4, 'Bo'])
     db.close()
   })
 

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { OutpostError } from '../errors'
 import { LATEST_VERSION, migrations, type Migration } from './migrations'
 import { openSqlite, type SqliteDatabase } from './native-sqlite'
+import { peekUserVersion } from './peek-user-version'
 
 export const DB_FILE_NAME = 'outpost.db'
 
@@ -18,11 +19,16 @@ export interface OpenDatabaseOptions {
  */
 export function openDatabase(dataDir: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   mkdirSync(dataDir, { recursive: true })
-  const db = openSqlite(join(dataDir, DB_FILE_NAME), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+  const file = join(dataDir, DB_FILE_NAME)
+  const list = options.migrations ?? migrations
+  // Check before SQLite opens it at all: a connection (even a read-only one)
+  // touches -shm, and closing a writable one checkpoints a pending WAL, and
+  // a newer app's file must stay byte-for-byte as it was.
+  const peeked = peekUserVersion(file)
+  if (peeked !== null) throwIfNewer(peeked, list.length)
+  const db = openSqlite(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
   try {
-    const list = options.migrations ?? migrations
-    // Check before any pragma: switching a file to WAL rewrites its header,
-    // and a newer app's file must stay byte-for-byte as it was.
+    // Still checked through SQLite, for a file the peek could not read.
     assertNotNewer(db, list.length)
     applyPragmas(db)
     migrate(db, list)
@@ -67,13 +73,19 @@ export function migrate(db: SqliteDatabase, list: readonly Migration[] = migrati
   const current = schemaVersion(db)
   if (current === latest) return
   db.transaction(() => {
-    for (const m of list.slice(current)) db.exec(m.up)
+    for (const m of list.slice(current)) {
+      if (typeof m.up === 'string') db.exec(m.up)
+      else m.up(db)
+    }
     db.pragma(`user_version = ${latest}`)
   }).immediate()
 }
 
 function assertNotNewer(db: SqliteDatabase, latest: number): void {
-  const current = schemaVersion(db)
+  throwIfNewer(schemaVersion(db), latest)
+}
+
+function throwIfNewer(current: number, latest: number): void {
   if (current > latest) {
     throw new OutpostError(
       'database_newer',

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { createHttpBridge, type EventSourceLike } from './http-bridge'
+import { createHttpBridge, readSessionSecret, type DocumentLike, type EventSourceLike } from './http-bridge'
 
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -154,5 +154,24 @@ describe('http bridge: events', () => {
     expect(timers).toHaveLength(1)
     timers[0]!()
     expect(FakeEventSource.instances).toHaveLength(2)
+  })
+})
+
+describe('http bridge: the browser host session secret', () => {
+  it('sends it as a header on every invoke and as a query parameter on the event stream', async () => {
+    FakeEventSource.instances = []
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) => json({ ok: true, value: {} }))
+    const api = createHttpBridge({ fetch, EventSource: FakeEventSource, sessionSecret: 'a b+c', setTimeout: () => undefined })
+    await api.getSettings(undefined)
+    expect(new Headers(fetch.mock.calls[0]?.[1]?.headers).get('x-outpost-session')).toBe('a b+c')
+    api.onStatus(() => undefined)
+    expect(FakeEventSource.instances[0]?.url).toBe('/api/events?session=a%20b%2Bc')
+  })
+
+  it('reads it from the page’s meta tag', () => {
+    const doc = { querySelector: (sel: string) => (sel === 'meta[name="outpost-session"]' ? { getAttribute: (n: string) => (n === 'content' ? 's3' : null) } : null) }
+    expect(readSessionSecret(doc as DocumentLike)).toBe('s3')
+    expect(readSessionSecret({ querySelector: () => null })).toBeNull()
+    expect(readSessionSecret(undefined)).toBeNull()
   })
 })

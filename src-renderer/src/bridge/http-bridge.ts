@@ -1,10 +1,10 @@
 import {
   methodNames,
-  type AppError,
   type EventName,
   type MethodName,
   type OutpostApi,
 } from '../../../src-preload/contract'
+import { internalError } from '../internal-error'
 
 /** The slice of EventSource the bridge uses, so tests can pass a fake. */
 export interface EventSourceLike {
@@ -22,14 +22,30 @@ export interface HttpBridgeDeps {
   /** Prefix for the host's endpoints; '' for same-origin. */
   baseUrl?: string
   setTimeout?: (fn: () => void, ms: number) => unknown
+  /**
+   * The browser host's per-run secret (web-host.ts), sent with every /api/*
+   * request. Default: read from the page's `<meta name="outpost-session">`.
+   */
+  sessionSecret?: string | null
+}
+
+/** Must match SESSION_META / SESSION_HEADER / SESSION_QUERY in src-main/web/web-host.ts (a web-host test reads the page). */
+const SESSION_META = 'outpost-session'
+const SESSION_HEADER = 'x-outpost-session'
+const SESSION_QUERY = 'session'
+
+export interface DocumentLike {
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null
+}
+
+/** The secret the browser host put in the page it served, if any. */
+export function readSessionSecret(doc: DocumentLike | undefined = (globalThis as { document?: DocumentLike }).document): string | null {
+  return doc?.querySelector(`meta[name="${SESSION_META}"]`)?.getAttribute('content') ?? null
 }
 
 const CLOSED = 2
 type Listener = (payload: unknown) => void
 
-function internalError(message: string): { ok: false; error: AppError } {
-  return { ok: false, error: { code: 'internal', message } }
-}
 
 /**
  * Reads a host response. The body is returned as parsed JSON only when it is
@@ -57,12 +73,16 @@ export async function readResult(response: Response): Promise<unknown> {
 export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
   const base = deps.baseUrl ?? ''
   const later = deps.setTimeout ?? ((fn: () => void, ms: number) => setTimeout(fn, ms))
+  const secret = deps.sessionSecret === undefined ? readSessionSecret() : deps.sessionSecret
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (secret) headers[SESSION_HEADER] = secret
+  const eventsUrl = secret ? `${base}/api/events?${SESSION_QUERY}=${encodeURIComponent(secret)}` : `${base}/api/events`
 
   async function invoke(name: MethodName, input: unknown): Promise<unknown> {
     try {
       const response = await deps.fetch(`${base}/api/invoke/${name}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify(input === undefined ? null : input),
       })
       return await readResult(response)
@@ -95,7 +115,7 @@ export function createHttpBridge(deps: HttpBridgeDeps): OutpostApi {
   function connect(): void {
     const ES = deps.EventSource
     if (!ES || source) return
-    const es = new ES(`${base}/api/events`)
+    const es = new ES(eventsUrl)
     source = es
     es.addEventListener('status', onMessage('status'))
     es.addEventListener('ordersChanged', onMessage('ordersChanged'))

@@ -1,0 +1,27 @@
+import { OutpostError } from '../errors'
+import { validateOrder } from '../orders/validate-order'
+import type { HandlerDeps } from './handler-deps'
+import type { HandlerMap } from './handler-types'
+
+/** Writing and reading orders. New order methods (update, cancel, undo, search, export...) go here or in a sibling group. */
+export function orderHandlers(deps: HandlerDeps) {
+  const { orders, outbox, now, relay } = deps
+  return {
+    createOrder: (input) => {
+      // Shape is checked by the dispatcher; validateOrder adds the rules zod
+      // cannot say (trimmed lengths, money in the currency's minor units).
+      const order = validateOrder(input, deps.defaultCurrency())
+      const { summary } = orders.create(order, new Date(now()))
+      deps.ordersChanged([summary.id], true)
+      deps.statusChanged()
+      relay.kick()
+      return summary
+    },
+    listOrders: ({ offset, limit }) => ({ items: orders.page(offset, limit), total: orders.count(), offset }),
+    getOrder: ({ id }) => {
+      const order = orders.get(id)
+      if (!order) throw new OutpostError('not_found', 'No such order.')
+      return { ...order, events: outbox.eventsOf(id) }
+    },
+  } satisfies HandlerMap
+}
