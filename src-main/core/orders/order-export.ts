@@ -19,7 +19,8 @@ export const CSV_COLUMNS = [
 ] as const
 
 /** Orders read per query: small enough to stay in the page cache, large enough to amortise the seek. */
-const CHUNK = 1000
+export const EXPORT_CHUNK = 1000
+const CHUNK = EXPORT_CHUNK
 
 export interface ExportProgress {
   orders: number
@@ -57,7 +58,7 @@ interface StoredItem {
 
 function lines(row: OrderRowFull): string[] {
   const items = JSON.parse(row.items) as StoredItem[]
-  const head = [csvField(row.id), row.created_at, csvField(row.customer), row.currency]
+  const head = `${csvField(row.id)},${row.created_at},${csvField(row.customer)},${row.currency}`
   const tail = [
     formatMinor(row.total_minor, row.currency),
     row.cancelled ? 'cancelled' : 'open',
@@ -76,7 +77,7 @@ function lines(row: OrderRowFull): string[] {
       qty = String(q)
       line = typeof it.lineTotalMinor === 'number' ? it.lineTotalMinor : q * price
     }
-    return `${head.join(',')},${csvField(String(it.name ?? ''))},${qty},${formatMinor(price, row.currency)},${formatMinor(line, row.currency)},${tail}`
+    return `${head},${csvField(String(it.name ?? ''))},${qty},${formatMinor(price, row.currency)},${formatMinor(line, row.currency)},${tail}`
   })
 }
 

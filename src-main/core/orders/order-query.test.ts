@@ -8,7 +8,7 @@ import type { SqliteDatabase } from '../db/native-sqlite'
 import { OutboxRepo } from '../outbox/outbox-repo'
 import { tempDir } from '../../testing/temp-dir'
 import { openFindDatabase } from './find-test-db'
-import { CSV_COLUMNS, ExportCancelled, exportCsv } from './order-export'
+import { CSV_COLUMNS, EXPORT_CHUNK, ExportCancelled, exportCsv } from './order-export'
 import { OrderQuery, toMatchQuery } from './order-query'
 import { OrdersRepo } from './orders-repo'
 
@@ -209,7 +209,7 @@ describe('CSV export', () => {
 
   it('stops when cancelled', async () => {
     db.transaction(() => {
-      for (let i = 0; i < 1100; i++) create(`C${i}`, [['x', 1, 1]])
+      for (let i = 0; i < EXPORT_CHUNK + 100; i++) create(`C${i}`, [['x', 1, 1]])
     })()
     const ac = new AbortController()
     const sink = new PassThrough()
@@ -221,7 +221,7 @@ describe('CSV export', () => {
         ac.abort()
       }, ac.signal),
     ).rejects.toBeInstanceOf(ExportCancelled)
-    expect(seen).toEqual([1000])
+    expect(seen).toEqual([EXPORT_CHUNK])
   })
 })
 

@@ -87,6 +87,7 @@ export class OrderQuery {
   private readonly todayStmt
   private readonly customersStmt
   private readonly itemsStmt
+  private readonly itemsStmt2
 
   constructor(private readonly db: SqliteDatabase) {
     this.counter = db.prepare('SELECT n FROM order_counters WHERE key = ?').pluck()
@@ -97,6 +98,7 @@ export class OrderQuery {
        WHERE f.created_at >= ? AND f.created_at < ? AND f.cancelled = 0
        GROUP BY o.currency ORDER BY o.currency`,
     )
+    this.itemsStmt2 = db.prepare('SELECT id, items FROM orders WHERE id IN (SELECT value FROM json_each(?))')
     this.customersStmt = db.prepare(
       `SELECT name FROM customer_names WHERE name >= @p AND name < @p || char(1114111) ORDER BY uses DESC, name LIMIT @limit`,
     )
@@ -116,34 +118,74 @@ export class OrderQuery {
     return s
   }
 
-  /** Order ids of one page. */
+  /**
+   * Order ids of one page. A search walks the text index newest-recorded
+   * first (`doc` grows as orders are recorded), so it stops after one page
+   * instead of sorting every match.
+   */
   pageIds(filter: OrderFilter, after: Cursor | null, limit: number): string[] {
     const w = where(filter)
     const conds = [...w.sql]
     const params: Record<string, string | number> = { ...w.params, limit }
-    if (after) {
+    if (after && w.match) {
+      conds.push('orders_fts.rowid < (SELECT doc FROM order_facets WHERE order_id = @afterId)')
+      params.afterId = after.id
+    } else if (after) {
       conds.push('(f.created_at, f.order_id) < (@afterAt, @afterId)')
       params.afterAt = after.createdAt
       params.afterId = after.id
     }
+    const order = w.match ? 'orders_fts.rowid DESC' : 'f.created_at DESC, f.order_id DESC'
     const sql = `SELECT f.order_id FROM ${FROM(w)} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
-      ORDER BY f.created_at DESC, f.order_id DESC LIMIT @limit`
+      ORDER BY ${order} LIMIT @limit`
     return this.stmt(sql).pluck().all(params) as string[]
   }
 
-  /** Full rows of one page, for the export: one query, no per-order lookups. */
+  /**
+   * A jump to page N whose predecessor is not loaded (a scrollbar drag): skips
+   * along the covering facet index only, then the page is read by id.
+   */
+  pageIdsAt(filter: OrderFilter, offset: number, limit: number): string[] {
+    const w = where(filter)
+    const sql = `SELECT f.order_id FROM ${FROM(w)} ${w.sql.length ? 'WHERE ' + w.sql.join(' AND ') : ''}
+      ORDER BY f.created_at DESC, f.order_id DESC LIMIT @limit OFFSET @offset`
+    return this.stmt(sql).pluck().all({ ...w.params, limit, offset }) as string[]
+  }
+
+  /** "2 × Croissant, Tea +1" parts for each order of a page, from one query. */
+  itemsOf(ids: readonly string[]): Map<string, { name: string; quantity: number }[]> {
+    const rows = this.itemsStmt2.all(JSON.stringify(ids)) as { id: string; items: string }[]
+    const out = new Map<string, { name: string; quantity: number }[]>()
+    for (const r of rows) {
+      const items = JSON.parse(r.items) as { name?: unknown; quantity?: unknown; quantityMilli?: unknown }[]
+      out.set(
+        r.id,
+        items.map((it) => ({
+          name: String(it.name ?? ''),
+          quantity: typeof it.quantityMilli === 'number' ? it.quantityMilli / 1000 : typeof it.quantity === 'number' ? it.quantity : 0,
+        })),
+      )
+    }
+    return out
+  }
+
+  /** Full rows of one page, for the export: one query, no per-order lookups; the same order as pageIds. */
   pageRows(filter: OrderFilter, after: Cursor | null, limit: number): OrderRowFull[] {
     const w = where(filter)
     const conds = [...w.sql]
     const params: Record<string, string | number> = { ...w.params, limit }
-    if (after) {
+    if (after && w.match) {
+      conds.push('orders_fts.rowid < (SELECT doc FROM order_facets WHERE order_id = @afterId)')
+      params.afterId = after.id
+    } else if (after) {
       conds.push('(f.created_at, f.order_id) < (@afterAt, @afterId)')
       params.afterAt = after.createdAt
       params.afterId = after.id
     }
+    const order = w.match ? 'orders_fts.rowid DESC' : 'f.created_at DESC, f.order_id DESC'
     const sql = `SELECT o.id, o.customer, o.note, o.currency, o.items, o.total_minor, o.created_at, f.sync, f.cancelled
       FROM ${FROM(w)} JOIN orders o ON o.id = f.order_id ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
-      ORDER BY f.created_at DESC, f.order_id DESC LIMIT @limit`
+      ORDER BY ${order} LIMIT @limit`
     return this.stmt(sql).all(params) as OrderRowFull[]
   }
 
@@ -169,7 +211,9 @@ export class OrderQuery {
     }
     const w = where(filter)
     if (filter.q?.trim() && !w.match) return { n: 0, capped: false }
-    const sql = `SELECT count(*) FROM (SELECT 1 FROM ${FROM(w)} ${w.sql.length ? 'WHERE ' + w.sql.join(' AND ') : ''} LIMIT ${COUNT_CAP + 1})`
+    // Text alone is counted in the FTS doclists, without touching the facets.
+    const from = w.match && w.sql.length === 1 ? 'orders_fts' : FROM(w)
+    const sql = `SELECT count(*) FROM (SELECT 1 FROM ${from} ${w.sql.length ? 'WHERE ' + w.sql.join(' AND ') : ''} LIMIT ${COUNT_CAP + 1})`
     const n = this.stmt(sql).pluck().get(w.params) as number
     return n > COUNT_CAP ? { n: COUNT_CAP, capped: true } : { n, capped: false }
   }
