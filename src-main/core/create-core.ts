@@ -23,7 +23,6 @@ import { redactUrl } from './util/redact-url'
 import { scrubbingLogger, scrubValue } from './util/scrub-secret'
 
 export const DEFAULT_CURRENCY = 'USD'
-export { isHttpUrl } from './config/api-config'
 
 /**
  * Builds the app without Electron: storage, relay, status, and the handlers.
