@@ -269,6 +269,32 @@ describe('migration 004: order lifecycle', () => {
   }
 
   it('every migration has a test in this file', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4])
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5])
+  })
+})
+
+describe('migration 005: search, filters, counters and suggestions', () => {
+  it('from version 4: indexes existing orders, derives their sync state and counts, remembers names and last prices', () => {
+    const old = databaseAt(4)
+    const items = (price: number) => JSON.stringify([{ name: 'Café au lait', quantityMilli: 1000, unitPriceMinor: price }])
+    old.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at) VALUES ('o1', 'Zoë', NULL, 'EUR', ?, 300, '2026-01-01T00:00:00.000Z')`).run(items(300))
+    old.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at, state) VALUES ('o2', '王小明', 'back door', 'EUR', ?, 350, '2026-01-02T00:00:00.000Z', 'cancelled')`).run(items(350))
+    old.prepare(`INSERT INTO outbox (id, aggregate_id, type, payload, created_at, status) VALUES ('e1', 'o1', 'OrderCreated', '{}', '2026-01-01', 'dead')`).run()
+    old.close()
+    const db = databaseAt(5)
+    expect(db.prepare('SELECT order_id, sync, cancelled FROM order_facets ORDER BY doc').all()).toEqual([
+      { order_id: 'o1', sync: 'attention', cancelled: 0 },
+      { order_id: 'o2', sync: 'sent', cancelled: 1 },
+    ])
+    const match = (q: string) => db.prepare('SELECT f.order_id FROM orders_fts JOIN order_facets f ON f.doc = orders_fts.rowid WHERE orders_fts MATCH ?').pluck().all(q)
+    expect(match('"zoe"*')).toEqual(['o1'])
+    expect(match('"王小"*')).toEqual(['o2'])
+    expect(match('"cafe"*')).toEqual(['o1', 'o2'])
+    expect(Object.fromEntries((db.prepare('SELECT key, n FROM order_counters').all() as { key: string; n: number }[]).map((r) => [r.key, r.n]))).toEqual({
+      all: 2, cancelled: 1, 'sync:waiting': 0, 'sync:sent': 1, 'sync:attention': 1, 'sync:discarded': 0,
+    })
+    expect(db.prepare('SELECT name, unit_price_minor FROM item_names').all()).toEqual([{ name: 'Café au lait', unit_price_minor: 350 }])
+    expect(db.prepare('SELECT name FROM customer_names ORDER BY name').pluck().all()).toEqual(['Zoë', '王小明'])
+    db.close()
   })
 })

@@ -191,7 +191,7 @@ describe('CSV export', () => {
     for await (const rec of createReadStream(file).pipe(parse({ bom: true }))) records.push(rec as string[])
     expect(records[0]).toEqual([...CSV_COLUMNS])
     const dbRows = db
-      .prepare(`SELECT o.id, o.created_at, o.customer, o.currency, j.value ->> '$.name' AS name, j.value ->> '$.quantity' AS q,
+      .prepare(`SELECT o.id, o.created_at, o.customer, o.currency, j.value ->> '$.name' AS name, coalesce(j.value ->> '$.quantityMilli' / 1000.0, j.value ->> '$.quantity') AS q,
                   j.value ->> '$.unitPriceMinor' AS p, o.total_minor AS t, o.note FROM orders o, json_each(o.items) j
                 ORDER BY o.created_at DESC, o.id DESC, j.key`)
       .all() as { id: string; created_at: string; customer: string; currency: string; name: string; q: number; p: number; t: number; note: string | null }[]
