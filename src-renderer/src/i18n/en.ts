@@ -118,6 +118,9 @@ export const en = {
   'form.errorFor': '{field}: {message}',
   'form.submitHint': 'Enter saves the order (Ctrl+Enter in the note).',
 
+  'find.search': 'Search customer, item or note',
+  'find.countOf': '{count} of {all}',
+  'find.countOfCapped': 'More than {count} of {all}',
   'list.title': 'Orders',
   'list.count': 'Total: {count}',
   'list.label': 'Orders, newest first',

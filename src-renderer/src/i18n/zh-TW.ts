@@ -114,6 +114,9 @@ export const zhTW: Record<MessageKey, string> = {
   'form.errorFor': '{field}:{message}',
   'form.submitHint': '按 Enter 儲存訂單(在備註中請按 Ctrl+Enter)。',
 
+  'find.search': '搜尋顧客、品項或備註',
+  'find.countOf': '{all} 筆中的 {count} 筆',
+  'find.countOfCapped': '{all} 筆中超過 {count} 筆',
   'list.title': '訂單',
   'list.count': '共 {count} 筆',
   'list.label': '訂單,由新到舊',
