@@ -23,6 +23,18 @@ test.describe('find', () => {
     await search.press('Escape')
     await expect(rows).toHaveCount(3)
     await expect(page.getByTestId('order-list-count')).toHaveCount(0)
+
+    // Nothing has reached a server: all three are waiting, none sent.
+    await page.getByTestId('filter-sync-state').selectOption('sent')
+    await expect(rows).toHaveCount(0)
+    await expect(page.getByTestId('order-list-count')).toHaveText('0 of 3')
+    await page.getByTestId('filter-sync-state').selectOption('waiting')
+    await expect(rows).toHaveCount(3)
+    await search.fill('tom')
+    await expect(rows).toHaveCount(1)
+    await page.getByTestId('filter-chip').click()
+    await expect(page.getByTestId('filter-chip')).toHaveCount(0)
+    await expect(rows).toHaveCount(1)
   })
 
   test('the count reads in Traditional Chinese', async ({ app }) => {

@@ -7,6 +7,7 @@ import { translateMessage } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'
 import { rowAt, useOrders } from '../stores/orders-store'
 import { useUi } from '../stores/ui-store'
+import { FilterBar } from './filter-bar'
 import { SearchBar } from './search-bar'
 import { SyncBadge } from './sync-badge'
 
@@ -97,6 +98,7 @@ export function OrderList(): ReactElement {
       <div className="list-head">
         <h2 id="order-list-title">{t('list.title')}</h2>
         <SearchBar />
+        <FilterBar />
         <span className="muted" data-testid="order-count">
           {total !== null ? t('list.count', { count: total }) : loadError ? null : t('app.loading')}
         </span>
