@@ -9,6 +9,9 @@ test.describe('find', () => {
     await createConfirmedOrder(page, { customer: 'Tomás', items: [{ name: 'Rice', qty: '1', price: '30' }] })
     const rows = page.getByTestId('order-row')
     await expect(rows).toHaveCount(3)
+    const today = page.getByTestId('today-summary')
+    await expect(today.getByTestId('today-count')).toHaveText('3')
+    await expect(today.locator('[data-testid="today-total"][data-currency="USD"]')).toContainText('93.00')
 
     const search = page.getByTestId('order-search')
     await search.fill('cafe')

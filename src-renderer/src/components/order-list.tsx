@@ -9,6 +9,7 @@ import { rowAt, useOrders } from '../stores/orders-store'
 import { useUi } from '../stores/ui-store'
 import { FilterBar } from './filter-bar'
 import { SearchBar } from './search-bar'
+import { TodaySummary } from './today-summary'
 import { SyncBadge } from './sync-badge'
 
 const ROW_HEIGHT = 48
@@ -97,6 +98,7 @@ export function OrderList(): ReactElement {
     <section className="order-list-panel" aria-labelledby="order-list-title">
       <div className="list-head">
         <h2 id="order-list-title">{t('list.title')}</h2>
+        <TodaySummary />
         <SearchBar />
         <FilterBar />
         <span className="muted" data-testid="order-count">
