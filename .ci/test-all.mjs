@@ -30,7 +30,7 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
 check('typecheck', npx, ['tsc', '-p', 'tsconfig.node.json'])
 check('typecheck (renderer)', npx, ['tsc', '-p', 'tsconfig.web.json'])
 check('typecheck (e2e)', npx, ['tsc', '-p', 'tsconfig.e2e.json'])
-check('lint', npx, ['oxlint', '--deny-warnings', 'src-main', 'src-preload', 'src-renderer', 'e2e', 'bench'])
+check('lint', npx, ['oxlint', '--deny-warnings', 'src-main', 'src-preload', 'src-renderer', 'e2e', 'bench', 'src-shared', 'src-server'])
 
 // vitest: its JSON report gives the counts.
 const vitestJson = join(resultsDir, 'vitest.json')

@@ -13,7 +13,7 @@ import { parseFlags, REPO_ROOT } from './lib/util'
 const USAGE = `Usage: npm run bench [-- ${SCENARIO_NAMES.join('|')} ...] [--out FILE]`
 
 /** Reconnect before drain, so the naive loop can overlap it (see below). */
-const EXEC_ORDER: readonly ScenarioName[] = ['write', 'reconnect', 'drain', 'memory', 'ui']
+const EXEC_ORDER: readonly ScenarioName[] = ['write', 'reconnect', 'drain', 'memory', 'ui', 'history']
 
 type Outcomes = Partial<{ [S in ScenarioName]: ScenarioOutcome<S> }>
 
@@ -93,6 +93,11 @@ async function main(): Promise<number> {
       case 'ui': {
         const { runUi } = await import('./scenarios/ui')
         await timed('ui', () => runUi({ log }))
+        break
+      }
+      case 'history': {
+        const { runHistory } = await import('./scenarios/history')
+        await timed('history', () => runHistory({ log }))
         break
       }
     }

@@ -129,8 +129,24 @@ export const OrderSummary = z.object({
   syncError: z.string().nullable(),
   /** Failed and the user chose not to retry it. */
   discarded: z.boolean(),
+  /** What was ordered, shortened ("2 × Croissant, Tea +1"): list pages carry it. */
+  itemsSummary: z.string().optional(),
 })
 export type OrderSummary = z.infer<typeof OrderSummary>
+
+/** One day at a glance (or any range): takings per currency in integer minor units. */
+export const DaySummary = z.object({
+  from: z.string(),
+  to: z.string(),
+  count: z.number().int(),
+  waiting: z.number().int(),
+  attention: z.number().int(),
+  totals: z.array(z.object({ currency: z.string(), totalMinor: z.number().int(), count: z.number().int() })),
+})
+export type DaySummary = z.infer<typeof DaySummary>
+export const ItemSuggestion = z.object({ name: z.string(), unitPriceMinor: z.number().int().nullable(), currency: z.string() })
+export type ItemSuggestion = z.infer<typeof ItemSuggestion>
+const PrefixInput = z.strictObject({ prefix: z.string().max(200), limit: z.number().int().min(1).max(20).default(8) })
 
 export const DeliveryAttempt = z.object({
   at: z.string(),
@@ -162,14 +178,44 @@ export const OrderDetail = OrderSummary.extend({
 })
 export type OrderDetail = z.infer<typeof OrderDetail>
 
+/** Sync states as the list filters them ("needs attention" and "discarded" are both dead events). */
+export const SyncFilter = z.enum(['waiting', 'sent', 'attention', 'discarded'])
+export type SyncFilter = z.infer<typeof SyncFilter>
+const IsoInstant = z.iso.datetime({ offset: true })
+/** Search and filters of the list, the count, the export. `from` inclusive, `to` exclusive (the renderer knows the user's day). */
+export const OrderFilter = z.strictObject({
+  q: z.string().max(200).optional(),
+  sync: SyncFilter.optional(),
+  cancelled: z.enum(['any', 'open', 'cancelled']).optional(),
+  from: IsoInstant.optional(),
+  to: IsoInstant.optional(),
+})
+export type OrderFilter = z.infer<typeof OrderFilter>
+/** Keyset position: the last row of the previous page, newest first. */
+export const OrderCursor = z.strictObject({ createdAt: z.string().max(40), id: z.string().min(1).max(100) })
+export type OrderCursor = z.infer<typeof OrderCursor>
+
+/**
+ * A page, newest first. Give `after` (the previous page's `next`) to read on
+ * by keyset; `offset` is only for a jump to a page whose predecessor is not
+ * loaded, and walks the covering facet index, never the table.
+ */
 export const ListOrdersInput = z.strictObject({
   offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.number().int().min(1).max(LIMITS.pageMax).default(50),
+  after: OrderCursor.optional(),
+  filter: OrderFilter.optional(),
 })
 export const OrderPage = z.object({
   items: z.array(OrderSummary),
+  /** How many match the filter (all orders when there is none); at most `countCap` when `capped`. */
   total: z.number().int(),
   offset: z.number().int(),
+  /** Every order, whatever the filter: "12 of 100,000". */
+  all: z.number().int().optional(),
+  capped: z.boolean().optional(),
+  /** Where the next page starts, or null at the end. */
+  next: OrderCursor.nullable().optional(),
 })
 export type OrderPage = z.infer<typeof OrderPage>
 
@@ -317,6 +363,9 @@ export const methods = {
   discardEvent: { input: EventIdInput, output: z.object({ eventId: z.string() }) },
   getSettings: { input: NoInput, output: Settings },
   updateSettings: { input: UpdateSettingsInput, output: Settings },
+  summarizeDay: { input: z.strictObject({ from: IsoInstant, to: IsoInstant }), output: DaySummary },
+  suggestCustomers: { input: PrefixInput, output: z.array(z.string()) },
+  suggestItems: { input: PrefixInput, output: z.array(ItemSuggestion) },
 } as const
 
 export type Methods = typeof methods

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname } from 'node:path'
 
-export const SCENARIO_NAMES = ['write', 'drain', 'reconnect', 'memory', 'ui'] as const
+export const SCENARIO_NAMES = ['write', 'drain', 'reconnect', 'memory', 'ui', 'history'] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 
 /** The keys the issue asks for, per scenario, in table order. */
@@ -18,6 +18,10 @@ export const KEYS = {
   reconnect: ['firstMs', 'allMs', 'syncNowAllMs', 'longOutageAllMs'],
   memory: ['baselineRssMb', 'peakRssMb', 'growthMb'],
   ui: ['firstRowMs', 'scrollP95FrameMs'],
+  history: [
+    'openMs', 'statusMs', 'pageMs', 'searchMs', 'todayMs', 'exportRowsPerSec', 'exportMemoryMb',
+    'openMs10k', 'openMs100k', 'pageMs10k', 'pageMs100k', 'searchMs10k', 'searchMs100k',
+  ],
 } as const satisfies Record<ScenarioName, readonly string[]>
 
 export type ScenarioValues<S extends ScenarioName> = { [K in (typeof KEYS)[S][number]]: number | null }
@@ -41,6 +45,13 @@ export const TARGETS: { key: string; label: string; met: (v: number) => boolean 
   { key: 'memory.growthMb', label: '≤ 64', met: (v) => v <= 64 },
   { key: 'ui.firstRowMs', label: '≤ 1000', met: (v) => v <= 1000 },
   { key: 'ui.scrollP95FrameMs', label: '≤ 33', met: (v) => v <= 33 },
+  { key: 'history.openMs', label: '≤ 300', met: (v) => v <= 300 },
+  { key: 'history.statusMs', label: '≤ 2', met: (v) => v <= 2 },
+  { key: 'history.pageMs', label: '≤ 10', met: (v) => v <= 10 },
+  { key: 'history.searchMs', label: '≤ 50', met: (v) => v <= 50 },
+  { key: 'history.todayMs', label: '≤ 20', met: (v) => v <= 20 },
+  { key: 'history.exportRowsPerSec', label: '≥ 200,000', met: (v) => v >= 200_000 },
+  { key: 'history.exportMemoryMb', label: '≤ 64', met: (v) => v <= 64 },
 ]
 
 export type Report = { [S in ScenarioName]: ScenarioValues<S> } & {

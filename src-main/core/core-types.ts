@@ -6,6 +6,8 @@ import type {
   Result,
   SyncStatus,
 } from '../../src-preload/contract'
+import type { Writable } from 'node:stream'
+import type { ExportProgress } from './orders/order-export'
 import type { FetchLike } from './sync/api-client'
 
 /** Where log lines go. The Electron shell passes electron-log; tests and hosts a console logger. */
@@ -94,6 +96,12 @@ export interface Core {
   networkChanged(): void
   status(): SyncStatus
   diagnostics(): CoreDiagnostics
+  /**
+   * Streams the orders matching `filter` (unknown until validated) as CSV to
+   * `writable` (Electron: a file from the save dialog; browser host: the
+   * response). Rejects with ExportCancelled when `signal` aborts.
+   */
+  exportCsv(filter: unknown, writable: Writable, onProgress?: (p: ExportProgress) => void, signal?: AbortSignal): Promise<ExportProgress>
   /** Stop taking batches, give in-flight requests up to the grace period, close the database. */
   shutdown(): Promise<void>
 }

@@ -1,14 +1,17 @@
 import { EventEmitter } from 'node:events'
-import { methods, type EventName, type EventPayload, type MethodName } from '../../src-preload/contract'
+import { methods, OrderFilter, type EventName, type EventPayload, type MethodName } from '../../src-preload/contract'
 import { ApiConfig } from './config/api-config'
 import type { Core, CoreDiagnostics, CoreOptions, SecretBox } from './core-types'
 import { openDatabase, schemaVersion } from './db/open-database'
 import { combineHandlers, createDispatcher } from './handlers/dispatch'
 import type { HandlerDeps } from './handlers/handler-deps'
+import { findHandlers } from './handlers/find-handlers'
 import { orderHandlers } from './handlers/orders-handlers'
 import { currentSettings, settingsHandlers } from './handlers/settings-handlers'
 import { syncHandlers } from './handlers/sync-handlers'
+import { exportCsv } from './orders/order-export'
 import { OrdersRepo } from './orders/orders-repo'
+import { parseOrThrow } from './validation'
 import { OutboxRepo } from './outbox/outbox-repo'
 import { plaintextSecretBox, SettingsRepo } from './settings/settings-repo'
 import { RelayLease } from './sync/lease'
@@ -101,6 +104,7 @@ export function createCore(options: CoreOptions): Core {
   // twice or not at all throws at startup.
   const impl = combineHandlers({
     orders: orderHandlers(deps),
+    find: findHandlers(deps),
     sync: syncHandlers(deps),
     settings: settingsHandlers(deps),
   })
@@ -140,6 +144,8 @@ export function createCore(options: CoreOptions): Core {
         emitter.off(event, listener)
       }
     },
+    exportCsv: (filter, writable, onProgress, signal) =>
+      exportCsv(db, parseOrThrow(OrderFilter, filter ?? {}), writable, onProgress, signal),
     setOsOnline: (online) => relay.setOsOnline(online),
     networkChanged: () => relay.networkChanged(),
     status,

@@ -20,7 +20,7 @@ interface WireEvent {
   payload: unknown
 }
 interface ResultsBody {
-  results: { id: string; status: string; error?: string }[]
+  results: { id: string; status: string; error?: string; code?: string }[]
 }
 
 let dir: string
@@ -140,34 +140,35 @@ describe('reference API: events', () => {
     const lowercase = order('reject me not')
     const results = await postEvents(api, [blocked, lowercase])
     expect(results).toEqual([
-      { id: blocked.id, status: 'rejected', error: BLOCKED_CUSTOMER_MESSAGE },
+      { id: blocked.id, status: 'rejected', error: BLOCKED_CUSTOMER_MESSAGE, code: 'invalid' },
       { id: lowercase.id, status: 'accepted' },
     ])
     const retry = await postEvents(api, [blocked])
-    expect(retry).toEqual([{ id: blocked.id, status: 'rejected', error: 'Customer is on the blocked list' }])
+    expect(retry).toEqual([{ id: blocked.id, status: 'rejected', error: 'Customer is on the blocked list', code: 'invalid' }])
     expect(api.orders().map((o) => o.eventId)).toEqual([lowercase.id])
     expect(api.stats()).toMatchObject({ applied: 1, rejected: 2, duplicates: 0 })
     expect(api.eventStats(blocked.id)).toMatchObject({ applyCount: 0, rejections: 2, deliveries: 2 })
   })
 
-  it('rejects events whose payload is not an object, of any type', async () => {
+  it('rejects as invalid a payload that is not an object, an unknown type, or a payload that breaks its schema', async () => {
     const api = await start()
     const events = [
       order('x', { payload: 5 }),
       order('x', { payload: null }),
-      order('x', { payload: ['a'], type: 'OrderNoted' }),
+      order('x', { payload: ['a'], type: 'OrderUpdated' }),
       order('x', { payload: { anything: true }, type: 'OrderNoted' }),
+      order('x', { payload: { ...(order().payload as object), items: [] } }),
     ]
     const results = await postEvents(api, events)
-    expect(results.map((r) => [r.status, r.error])).toEqual([
-      ['rejected', PAYLOAD_NOT_OBJECT_MESSAGE],
-      ['rejected', PAYLOAD_NOT_OBJECT_MESSAGE],
-      ['rejected', PAYLOAD_NOT_OBJECT_MESSAGE],
-      ['accepted', undefined],
+    expect(results.map((r) => [r.status, r.code, r.error])).toEqual([
+      ['rejected', 'invalid', PAYLOAD_NOT_OBJECT_MESSAGE],
+      ['rejected', 'invalid', PAYLOAD_NOT_OBJECT_MESSAGE],
+      ['rejected', 'invalid', PAYLOAD_NOT_OBJECT_MESSAGE],
+      ['rejected', 'invalid', 'Unknown event type "OrderNoted"'],
+      ['rejected', 'invalid', expect.stringMatching(/^Invalid OrderCreated: items/)],
     ])
-    // Only OrderCreated events are listed as orders.
     expect(api.orders()).toEqual([])
-    expect(api.stats().applied).toBe(1)
+    expect(api.stats().applied).toBe(0)
   })
 
   it('answers 400 with an error message for a body that is not the protocol shape', async () => {
@@ -523,5 +524,121 @@ describe('reference API: lifecycle', () => {
     for (let i = 0; i < 7; i++) await (await post(api, i % 2 ? '{}' : { events: [order()] })).arrayBuffer()
     expect(api.requestLog.map((l) => l.status)).toEqual([200, 400, 200, 400, 200])
     expect(api.stats().requests).toBe(7)
+  })
+})
+
+describe('reference API: order lifecycle (the shared rules)', () => {
+  const content = (customer: string, quantity = 2) => ({
+    customer,
+    note: null,
+    currency: 'EUR',
+    items: [{ name: 'Coffee', quantity, unitPriceMinor: 250 }],
+    totalMinor: Math.round(quantity * 250),
+    createdAt: '2025-01-02T03:04:05.000Z',
+  })
+  const updated = (created: WireEvent, version: number, customer: string, quantity = 2): WireEvent => {
+    seq++
+    return {
+      id: `evt-${seq}`,
+      type: 'OrderUpdated',
+      aggregateId: created.aggregateId,
+      occurredAt: '2025-01-02T04:00:00.000Z',
+      payload: { id: created.aggregateId, version, ...content(customer, quantity), updatedAt: '2025-01-02T04:00:00.000Z' },
+    }
+  }
+  const cancelled = (created: WireEvent, version: number, reason: string | null = 'Changed mind'): WireEvent => {
+    seq++
+    return {
+      id: `evt-${seq}`,
+      type: 'OrderCancelled',
+      aggregateId: created.aggregateId,
+      occurredAt: '2025-01-02T05:00:00.000Z',
+      payload: { id: created.aggregateId, version, reason, cancelledAt: '2025-01-02T05:00:00.000Z' },
+    }
+  }
+
+  it('applies create → update → cancel in version order and GET /orders shows the current state and version', async () => {
+    const api = await start()
+    const c = order('Ann')
+    const u = updated(c, 2, 'Ann B', 1.5)
+    const x = cancelled(c, 3)
+    expect((await postEvents(api, [c, u, x])).map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted'])
+    const list = (await (await fetch(`${api.url}/orders`)).json()) as Record<string, unknown>[]
+    expect(list).toHaveLength(1)
+    expect(list[0]).toMatchObject({
+      id: c.aggregateId,
+      version: 3,
+      state: 'cancelled',
+      customer: 'Ann B',
+      items: [{ name: 'Coffee', quantity: 1.5, unitPriceMinor: 250 }],
+      totalMinor: 375,
+      cancelReason: 'Changed mind',
+      eventId: c.id,
+      lastEventId: x.id,
+    })
+  })
+
+  it('refuses a stale version (conflict), a gap (version_gap), an unknown order (not_found) and changes after cancel (conflict)', async () => {
+    const api = await start()
+    const c = order('Ann')
+    await postEvents(api, [c])
+    const gap = updated(c, 3, 'Gap')
+    const stale = updated(c, 1 + 1, 'First')
+    const staleAgain = updated(c, 2, 'Second, also from v1')
+    const unknown = updated(order('Nobody'), 2, 'Ghost')
+    const results = await postEvents(api, [gap, stale, staleAgain, unknown])
+    expect(results.map((r) => [r.status, r.code])).toEqual([
+      ['rejected', 'version_gap'],
+      ['accepted', undefined],
+      ['rejected', 'conflict'],
+      ['rejected', 'not_found'],
+    ])
+    // The refused gap is judged again on resend: now version 3 follows 2.
+    expect((await postEvents(api, [gap]))[0]).toEqual({ id: gap.id, status: 'accepted' })
+    await postEvents(api, [cancelled(c, 4)])
+    const after = await postEvents(api, [updated(c, 5, 'Too late'), cancelled(c, 5)])
+    expect(after.map((r) => r.code)).toEqual(['conflict', 'conflict'])
+    expect(after[0]?.error).toMatch(/cancelled/)
+    expect(api.orders()[0]).toMatchObject({ version: 4, state: 'cancelled', customer: 'Gap' })
+  })
+
+  it('a second OrderCreated for the same order id with a new event id is a conflict; a missing version counts as 1', async () => {
+    const api = await start()
+    const c = order('Ann')
+    const again = { ...c, id: 'evt-other-create' }
+    expect((await postEvents(api, [c, again])).map((r) => r.code ?? r.status)).toEqual(['accepted', 'conflict'])
+    expect(api.orders()[0]).toMatchObject({ version: 1, state: 'open' })
+  })
+
+  it('the fulfil switch makes updates and cancellation of that order conflict', async () => {
+    const api = await start({ token: 't' })
+    const c = order('Ann')
+    await postEvents(api, [c], 't')
+    expect((await fetch(`${api.url}/orders/${c.aggregateId}/fulfil`, { method: 'POST' })).status).toBe(401)
+    const res = await fetch(`${api.url}/orders/${c.aggregateId}/fulfil`, { method: 'POST', headers: { Authorization: 'Bearer t' } })
+    expect(res.status).toBe(200)
+    expect((await fetch(`${api.url}/orders/nope/fulfil`, { method: 'POST', headers: { Authorization: 'Bearer t' } })).status).toBe(404)
+    const results = await postEvents(api, [updated(c, 2, 'Late'), cancelled(c, 2)], 't')
+    expect(results.map((r) => [r.status, r.code])).toEqual([
+      ['rejected', 'conflict'],
+      ['rejected', 'conflict'],
+    ])
+    expect(results[0]?.error).toMatch(/fulfilled/)
+    expect(api.orders()[0]).toMatchObject({ version: 1, state: 'fulfilled', customer: 'Ann' })
+    expect(api.markFulfilled('unknown')).toBe(false)
+  })
+
+  it('refuses an update to a blocked customer, and quantities with more than 3 decimals or a wrong total', async () => {
+    const api = await start()
+    const c = order('Ann')
+    await postEvents(api, [c])
+    const blocked = updated(c, 2, 'REJECT now')
+    const tooFine = updated(c, 2, 'Ann', 1.0005)
+    const wrongTotal = { ...updated(c, 2, 'Ann'), payload: { ...(updated(c, 2, 'Ann').payload as object), totalMinor: 1 } }
+    const results = await postEvents(api, [blocked, tooFine, wrongTotal])
+    expect(results.map((r) => r.code)).toEqual(['invalid', 'invalid', 'invalid'])
+    expect(results[0]?.error).toBe(BLOCKED_CUSTOMER_MESSAGE)
+    expect(results[1]?.error).toMatch(/items\.0\.quantity/)
+    expect(results[2]?.error).toMatch(/totalMinor/)
   })
 })

@@ -7,14 +7,13 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
+import { EventsRequest, MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST, describeIssues as describeZodIssues } from '../../src-shared/protocol'
 import { ReferenceStore, type EventIdStats, type EventResult, type IncomingEvent, type OrderRecord, type ReferenceStats } from './store'
 
 export type { EventIdStats, EventResult, OrderRecord, ReferenceStats } from './store'
 export { BLOCKED_CUSTOMER_MESSAGE, PAYLOAD_NOT_OBJECT_MESSAGE } from './store'
 
-/** Limits the server enforces (the client sends at most 100 events by default). */
-export const MAX_EVENTS_PER_REQUEST = 1000
-export const MAX_BODY_BYTES = 1024 * 1024
+export { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST } from '../../src-shared/protocol'
 /** Past this, an oversized body is no longer drained: the connection is cut. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024
 const REQUEST_LOG_MAX = 10_000
@@ -80,6 +79,12 @@ export interface ReferenceApi {
   stats(): ReferenceStats
   eventStats(id: string): EventIdStats | null
   orders(): OrderRecord[]
+  /**
+   * Development switch: marks an order fulfilled on the server, so that its
+   * updates and cancellation are refused with `conflict`. False if unknown.
+   * Also `POST /orders/<id>/fulfil`.
+   */
+  markFulfilled(orderId: string): boolean
   /** Replaces the queue of forced behaviours; one is consumed per POST /events request, before auth. */
   setNextResponses(responses: readonly ForcedResponse[]): void
   /** Forced behaviours not consumed yet. */
@@ -89,14 +94,7 @@ export interface ReferenceApi {
   setLatencyMs(ms: number): void
 }
 
-const WireEvent = z.object({
-  id: z.string().min(1).max(200),
-  type: z.string().min(1).max(200),
-  aggregateId: z.string().min(1).max(200),
-  occurredAt: z.string().min(1).max(100),
-  payload: z.unknown().refine((v) => v !== undefined, { message: 'payload is required' }),
-})
-const EventsBody = z.object({ events: z.array(WireEvent).min(1) })
+const EventsBody = EventsRequest
 
 type Fault = { source: 'forced' | 'injected'; response: ForcedResponse }
 
@@ -220,6 +218,10 @@ class ReferenceApiServer implements ReferenceApi {
     return this.store.orders()
   }
 
+  markFulfilled(orderId: string): boolean {
+    return this.store.markFulfilled(orderId)
+  }
+
   setNextResponses(responses: readonly ForcedResponse[]): void {
     this.forced = [...responses]
   }
@@ -251,7 +253,16 @@ class ReferenceApiServer implements ReferenceApi {
       return
     }
     let status: number
-    if (route === null) {
+    if (typeof route === 'object' && route !== null) {
+      status =
+        req.method !== 'POST'
+          ? this.send(res, 405, { error: 'Method not allowed' }, { Allow: 'POST' })
+          : !this.authorized(req)
+            ? this.unauthorized(res, req)
+            : this.store.markFulfilled(route.fulfil)
+              ? this.send(res, 200, { ok: true })
+              : this.send(res, 404, { error: `No order ${route.fulfil} on the server` })
+    } else if (route === null) {
       status = this.send(res, 404, { error: `Not found: ${path}` })
     } else if (route === 'health') {
       status =
@@ -272,9 +283,11 @@ class ReferenceApiServer implements ReferenceApi {
     this.logLine?.(`${new Date(started).toISOString()} ${req.method} ${path} ${status} ${Date.now() - started}ms`)
   }
 
-  private route(path: string): 'events' | 'health' | 'orders' | 'stats' | null {
+  private route(path: string): 'events' | 'health' | 'orders' | 'stats' | { fulfil: string } | null {
     if (this.basePath && !path.startsWith(`${this.basePath}/`)) return null
     const rest = path.slice(this.basePath.length).replace(/\/+$/, '')
+    const fulfil = /^\/orders\/([^/]+)\/fulfil$/.exec(rest)
+    if (fulfil?.[1]) return { fulfil: decodeURIComponent(fulfil[1]) }
     if (rest === '/events' || rest === '/health' || rest === '/orders' || rest === '/stats') {
       return rest.slice(1) as 'events' | 'health' | 'orders' | 'stats'
     }
@@ -486,9 +499,7 @@ function describe(f: ForcedResponse): string {
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  const parts = issues.slice(0, 3).map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-  const more = issues.length > 3 ? ` (+${issues.length - 3} more)` : ''
-  return `Invalid body: ${parts.join('; ')}${more}`
+  return describeZodIssues(issues, 'Invalid body: ')
 }
 
 function formatEntry(e: RequestLogEntry): string {

@@ -1,28 +1,20 @@
 import { openSqlite, type SqliteDatabase } from '../core/db/native-sqlite'
+import { orderView, planBatch, type OrderView, type ServerOrder } from '../../src-shared/apply-rules'
+import type { EventResult, EventStatus, WireEvent } from '../../src-shared/protocol'
+
+export type { EventResult, EventStatus } from '../../src-shared/protocol'
+export { BLOCKED_CUSTOMER_MESSAGE, PAYLOAD_NOT_OBJECT_MESSAGE } from '../../src-shared/apply-rules'
 
 /** One event as it arrives on the wire (docs/sync-protocol.md). */
-export interface IncomingEvent {
-  id: string
-  type: string
-  aggregateId: string
-  occurredAt: string
-  payload: unknown
-}
+export type IncomingEvent = WireEvent
 
-export type EventStatus = 'accepted' | 'duplicate' | 'rejected'
-export interface EventResult {
-  id: string
-  status: EventStatus
-  error?: string
-}
-
-/** An applied `OrderCreated`: its payload plus where it came from. */
-export type OrderRecord = Record<string, unknown> & {
-  /** The order id (`payload.id`, or the aggregate id if the payload has none). */
-  id: unknown
-  /** The event id (the idempotency key). */
+/** An order's current state on the reference server, as `GET /orders` lists it. */
+export type OrderRecord = OrderView & {
+  /** The id of the event that created it. */
   eventId: string
-  /** When the server applied it (ISO 8601). */
+  /** The id of the last event applied to it. */
+  lastEventId: string
+  /** When the server applied its first event (ISO 8601). */
   received_at: string
 }
 
@@ -61,10 +53,7 @@ export interface EventIdStats {
   lastStatus: EventStatus
 }
 
-export const BLOCKED_CUSTOMER_MESSAGE = 'Customer is on the blocked list'
-export const PAYLOAD_NOT_OBJECT_MESSAGE = 'payload must be an object'
-
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
 
 /**
  * The reference server's durable state.
@@ -86,6 +75,9 @@ export class ReferenceStore {
   private readonly upsertKeyStmt
   private readonly bumpCounterStmt
   private readonly applyBatchTx
+  private readonly orderStmt
+  private readonly insertOrderStmt
+  private readonly updateOrderStmt
 
   constructor(file: string) {
     this.db = openSqlite(file)
@@ -116,9 +108,14 @@ export class ReferenceStore {
     this.bumpCounterStmt = this.db.prepare(
       `INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value`,
     )
+    this.orderStmt = this.db.prepare('SELECT doc FROM orders WHERE id = ?').pluck()
+    this.insertOrderStmt = this.db.prepare(
+      `INSERT INTO orders (id, version, state, doc, event_id, last_event_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.updateOrderStmt = this.db.prepare(`UPDATE orders SET version = ?, state = ?, doc = ?, last_event_id = ? WHERE id = ?`)
     this.applyBatchTx = this.db.transaction((events: readonly IncomingEvent[], eventCount: number, now: string) => {
       this.bumpRequestCounters(eventCount)
-      return events.map((e) => this.applyOne(e, now))
+      return this.applyEvents(events, now)
     })
   }
 
@@ -130,6 +127,16 @@ export class ReferenceStore {
     if (version === SCHEMA_VERSION) return
     this.db.exec(`
       BEGIN;
+      CREATE TABLE IF NOT EXISTS orders (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        last_event_id TEXT NOT NULL,
+        received_at TEXT NOT NULL
+      );
       CREATE TABLE IF NOT EXISTS idempotency_keys (
         id TEXT PRIMARY KEY,
         deliveries INTEGER NOT NULL,
@@ -162,20 +169,44 @@ export class ReferenceStore {
     if (eventCount > 0) this.bumpCounterStmt.run('events_received', eventCount)
   }
 
-  private applyOne(e: IncomingEvent, now: string): EventResult {
-    const applyCount = this.applyCountStmt.get(e.id) as number | undefined
-    if (applyCount !== undefined && applyCount > 0) {
-      this.upsertKeyStmt.run(e.id, 0, 1, 0, now, now, 'duplicate')
-      return { id: e.id, status: 'duplicate' }
+  /** The shared rules decide; this only reads the state they need and writes what they planned. */
+  private applyEvents(events: readonly IncomingEvent[], now: string): EventResult[] {
+    const plan = planBatch(
+      events,
+      {
+        isApplied: (id) => ((this.applyCountStmt.get(id) as number | undefined) ?? 0) > 0,
+        order: (id) => {
+          const doc = this.orderStmt.get(id) as string | undefined
+          return doc === undefined ? null : (JSON.parse(doc) as ServerOrder)
+        },
+      },
+      { blockRejectCustomers: true },
+    )
+    for (const r of plan.results) {
+      if (r.status === 'duplicate') this.upsertKeyStmt.run(r.id, 0, 1, 0, now, now, 'duplicate')
+      else if (r.status === 'rejected') this.upsertKeyStmt.run(r.id, 0, 0, 1, now, now, 'rejected')
     }
-    const error = rejectionReason(e)
-    if (error !== null) {
-      this.upsertKeyStmt.run(e.id, 0, 0, 1, now, now, 'rejected')
-      return { id: e.id, status: 'rejected', error }
+    for (const { event: e, order } of plan.applied) {
+      this.insertEventStmt.run(e.id, e.type, e.orderId, e.occurredAt, JSON.stringify(e.payload), now)
+      this.upsertKeyStmt.run(e.id, 1, 0, 0, now, now, 'accepted')
+      if (e.type === 'OrderCreated') {
+        this.insertOrderStmt.run(order.id, order.version, order.state, JSON.stringify(order), e.id, e.id, now)
+      } else {
+        this.updateOrderStmt.run(order.version, order.state, JSON.stringify(order), e.id, order.id)
+      }
     }
-    this.insertEventStmt.run(e.id, e.type, e.aggregateId, e.occurredAt, JSON.stringify(e.payload), now)
-    this.upsertKeyStmt.run(e.id, 1, 0, 0, now, now, 'accepted')
-    return { id: e.id, status: 'accepted' }
+    return plan.results
+  }
+
+  /** Development switch: the order was fulfilled on the server, so its updates and cancellation get `conflict`. */
+  markFulfilled(orderId: string): boolean {
+    return this.db.transaction(() => {
+      const doc = this.orderStmt.get(orderId) as string | undefined
+      if (doc === undefined) return false
+      const order = { ...(JSON.parse(doc) as ServerOrder), state: 'fulfilled' as const }
+      this.db.prepare('UPDATE orders SET state = ?, doc = ? WHERE id = ?').run('fulfilled', JSON.stringify(order), orderId)
+      return true
+    }).immediate()
   }
 
   /** Applies a batch in one transaction and counts the request; results are in input order. */
@@ -239,29 +270,23 @@ export class ReferenceStore {
     return row ?? null
   }
 
-  /** Applied `OrderCreated` payloads, oldest first (newest last). */
+  /** Each order's current state, in the order they were created (newest last). */
   orders(): OrderRecord[] {
-    const rows = this.db
-      .prepare(`SELECT id, aggregate_id, payload, received_at FROM events WHERE type = 'OrderCreated' ORDER BY seq`)
-      .all() as { id: string; aggregate_id: string; payload: string; received_at: string }[]
-    return rows.map((r) => {
-      const payload = JSON.parse(r.payload) as Record<string, unknown>
-      return { ...payload, id: payload.id ?? r.aggregate_id, eventId: r.id, received_at: r.received_at }
-    })
+    const rows = this.db.prepare(`SELECT doc, event_id, last_event_id, received_at FROM orders ORDER BY seq`).all() as {
+      doc: string
+      event_id: string
+      last_event_id: string
+      received_at: string
+    }[]
+    return rows.map((r) => ({
+      ...orderView(JSON.parse(r.doc) as ServerOrder),
+      eventId: r.event_id,
+      lastEventId: r.last_event_id,
+      received_at: r.received_at,
+    }))
   }
 
   close(): void {
     if (this.db.open) this.db.close()
   }
-}
-
-/** The reference server's business rules: the reason to reject an event, or null. */
-export function rejectionReason(e: IncomingEvent): string | null {
-  const p = e.payload
-  if (typeof p !== 'object' || p === null || Array.isArray(p)) return PAYLOAD_NOT_OBJECT_MESSAGE
-  if (e.type === 'OrderCreated') {
-    const customer = (p as Record<string, unknown>).customer
-    if (typeof customer === 'string' && customer.includes('REJECT')) return BLOCKED_CUSTOMER_MESSAGE
-  }
-  return null
 }

@@ -6,6 +6,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { eventNames, type Result } from '../../src-preload/contract'
 import { cspHeader } from '../content-security-policy'
 import type { Core } from '../core/core-types'
+import { EXPORT_PATH, serveExport } from './export-route'
 
 /** The same policy the Electron shell sets: no inline script, no remote origin. */
 export const CONTENT_SECURITY_POLICY = cspHeader()
@@ -95,6 +96,7 @@ export async function startWebHost(opts: { core: Core; port: number; staticDir: 
         return
       }
       if (req.method === 'GET' && url.pathname === '/api/events') return openEventStream(req, res)
+      if (req.method === 'GET' && url.pathname === EXPORT_PATH) return serveExport(core, url, req, res)
       const m = /^\/api\/invoke\/([A-Za-z]{1,40})$/.exec(url.pathname)
       if (m && req.method === 'POST') return invoke(m[1] ?? '', req, res)
       sendJson(res, 404, { error: 'Not found.' })

@@ -89,7 +89,7 @@ describe('opening the database', () => {
     const snapshot = () => ['', '-wal', '-shm'].map((s) => (existsSync(file + s) ? readFileSync(file + s).toString('base64') : 'missing'))
     const before = snapshot()
     expect(before.every((b) => b !== 'missing')).toBe(true)
-    expect(() => openDatabase(dir.path)).toThrowError(/newer version of Outpost \(schema 99/)
+    expect(() => openDatabase(dir.path)).toThrowError(new RegExp(`newer version of Outpost \\(schema ${LATEST_VERSION + 96}`))
     expect(snapshot()).toEqual(before)
   })
 
@@ -219,7 +219,82 @@ describe('migration 003: delivery history', () => {
     })
   }
 
+})
+
+describe('migration 004: order lifecycle', () => {
+  it('from empty: version, state, times and reason on orders; a version table', () => {
+    const db = databaseAt(4)
+    expect(columns(db, 'orders')).toEqual(expect.arrayContaining(['version', 'state', 'updated_at', 'cancelled_at', 'cancel_reason']))
+    expect(tables(db)).toContain('order_versions')
+    db.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at) VALUES ('o1', 'c', NULL, 'USD', '[]', 0, 'now')`).run()
+    expect(db.prepare(`SELECT version, state FROM orders`).get()).toEqual({ version: 1, state: 'open' })
+    expect(() => db.prepare(`UPDATE orders SET state = 'gone'`).run()).toThrow(/CHECK/)
+    // one live row per version; a discarded one frees its number
+    const add = db.prepare(`INSERT INTO order_versions (order_id, version, kind, snapshot, at, discarded_at) VALUES ('o1', 2, 'updated', '{}', 'now', ?)`)
+    add.run('then')
+    add.run(null)
+    expect(() => add.run(null)).toThrow(/UNIQUE/)
+    db.close()
+  })
+
+  for (const from of [1, 3]) {
+    it(`from version ${from}: quantities become exact thousandths, in order, and every order gets its version 1`, () => {
+      const old = databaseAt(from)
+      const items = JSON.stringify([
+        { name: 'Tea', quantity: 3, unitPriceMinor: 250 },
+        { name: '烏龍', quantity: 1, unitPriceMinor: 1000 },
+      ])
+      old.prepare(`INSERT INTO orders VALUES ('o1', 'Ann', 'n', 'EUR', ?, 1750, '2026-01-01T00:00:00.000Z')`).run(items)
+      old.prepare(`INSERT INTO orders VALUES ('o2', 'Bo', NULL, 'USD', '[]', 0, '2026-01-02T00:00:00.000Z')`).run()
+      old.prepare(`INSERT INTO outbox (id, aggregate_id, type, payload, created_at) VALUES ('e1', 'o1', 'OrderCreated', '{}', '2026-01-01')`).run()
+      old.close()
+      const db = databaseAt(4)
+      const row = db.prepare(`SELECT items, version, state, cancelled_at FROM orders WHERE id = 'o1'`).get() as { items: string }
+      expect(row).toMatchObject({ version: 1, state: 'open', cancelled_at: null })
+      expect(JSON.parse(row.items)).toEqual([
+        { name: 'Tea', quantityMilli: 3000, unitPriceMinor: 250 },
+        { name: '烏龍', quantityMilli: 1000, unitPriceMinor: 1000 },
+      ])
+      const versions = db.prepare(`SELECT order_id, version, kind, event_id, at, snapshot FROM order_versions ORDER BY order_id`).all() as {
+        snapshot: string
+      }[]
+      expect(versions.map(({ snapshot: _s, ...v }) => v)).toEqual([
+        { order_id: 'o1', version: 1, kind: 'created', event_id: 'e1', at: '2026-01-01T00:00:00.000Z' },
+        // o2's event was pruned long ago: its version exists all the same
+        { order_id: 'o2', version: 1, kind: 'created', event_id: null, at: '2026-01-02T00:00:00.000Z' },
+      ])
+      expect(JSON.parse(versions[0]!.snapshot)).toMatchObject({ customer: 'Ann', note: 'n', totalMinor: 1750, state: 'open', items: [{ quantityMilli: 3000 }, {}] })
+      db.close()
+    })
+  }
+
   it('every migration has a test in this file', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3])
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5])
+  })
+})
+
+describe('migration 005: search, filters, counters and suggestions', () => {
+  it('from version 4: indexes existing orders, derives their sync state and counts, remembers names and last prices', () => {
+    const old = databaseAt(4)
+    const items = (price: number) => JSON.stringify([{ name: 'Café au lait', quantityMilli: 1000, unitPriceMinor: price }])
+    old.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at) VALUES ('o1', 'Zoë', NULL, 'EUR', ?, 300, '2026-01-01T00:00:00.000Z')`).run(items(300))
+    old.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at, state) VALUES ('o2', '王小明', 'back door', 'EUR', ?, 350, '2026-01-02T00:00:00.000Z', 'cancelled')`).run(items(350))
+    old.prepare(`INSERT INTO outbox (id, aggregate_id, type, payload, created_at, status) VALUES ('e1', 'o1', 'OrderCreated', '{}', '2026-01-01', 'dead')`).run()
+    old.close()
+    const db = databaseAt(5)
+    expect(db.prepare('SELECT order_id, sync, cancelled FROM order_facets ORDER BY doc').all()).toEqual([
+      { order_id: 'o1', sync: 'attention', cancelled: 0 },
+      { order_id: 'o2', sync: 'sent', cancelled: 1 },
+    ])
+    const match = (q: string) => db.prepare('SELECT f.order_id FROM orders_fts JOIN order_facets f ON f.doc = orders_fts.rowid WHERE orders_fts MATCH ?').pluck().all(q)
+    expect(match('"zoe"*')).toEqual(['o1'])
+    expect(match('"王小"*')).toEqual(['o2'])
+    expect(match('"cafe"*')).toEqual(['o1', 'o2'])
+    expect(Object.fromEntries((db.prepare('SELECT key, n FROM order_counters').all() as { key: string; n: number }[]).map((r) => [r.key, r.n]))).toEqual({
+      all: 2, cancelled: 1, 'sync:waiting': 0, 'sync:sent': 1, 'sync:attention': 1, 'sync:discarded': 0,
+    })
+    expect(db.prepare('SELECT name, unit_price_minor FROM item_names').all()).toEqual([{ name: 'Café au lait', unit_price_minor: 350 }])
+    expect(db.prepare('SELECT name FROM customer_names ORDER BY name').pluck().all()).toEqual(['Zoë', '王小明'])
+    db.close()
   })
 })

@@ -98,6 +98,9 @@ describe('every contract method on a real core', () => {
       listDeadEvents: undefined,
       getSettings: undefined,
       updateSettings: { language: 'en' },
+      summarizeDay: { from: '2026-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' },
+      suggestCustomers: { prefix: 'a' },
+      suggestItems: { prefix: 'x' },
     }
     // Not dead: a clear refusal is the valid answer here.
     const refused = new Set(['retryEvent', 'discardEvent'])

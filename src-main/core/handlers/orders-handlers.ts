@@ -17,7 +17,7 @@ export function orderHandlers(deps: HandlerDeps) {
       relay.kick()
       return summary
     },
-    listOrders: ({ offset, limit }) => ({ items: orders.page(offset, limit), total: orders.count(), offset }),
+    // listOrders is in find-handlers.ts (search, filters, keyset pages).
     getOrder: ({ id }) => {
       const order = orders.get(id)
       if (!order) throw new OutpostError('not_found', 'No such order.')

@@ -7,6 +7,9 @@ import { translateMessage } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'
 import { rowAt, useOrders } from '../stores/orders-store'
 import { useUi } from '../stores/ui-store'
+import { FilterBar } from './filter-bar'
+import { SearchBar } from './search-bar'
+import { TodaySummary } from './today-summary'
 import { SyncBadge } from './sync-badge'
 
 const ROW_HEIGHT = 48
@@ -37,7 +40,11 @@ function rememberOpened(index: number, scrollTop: number): void {
  */
 export function OrderList(): ReactElement {
   const t = useT()
+  const locale = useLocale()
   const total = useOrders((s) => s.total)
+  const all = useOrders((s) => s.all)
+  const capped = useOrders((s) => s.capped)
+  const filtered = useOrders((s) => Object.keys(s.filter).length > 0)
   const loadError = useOrders((s) => s.loadError)
   const retry = useOrders((s) => s.retry)
   const setVisibleRange = useOrders((s) => s.setVisibleRange)
@@ -124,9 +131,17 @@ export function OrderList(): ReactElement {
     <section className="order-list-panel" aria-labelledby="order-list-title">
       <div className="list-head">
         <h2 id="order-list-title">{t('list.title')}</h2>
+        <TodaySummary />
+        <SearchBar />
+        <FilterBar />
         <span className="muted" data-testid="order-count">
           {total !== null ? t('list.count', { count: total }) : loadError ? null : t('app.loading')}
         </span>
+        {filtered && total !== null && all !== null ? (
+          <span className="muted" data-testid="order-list-count">
+            {t(capped ? 'find.countOfCapped' : 'find.countOf', { count: total.toLocaleString(locale), all: all.toLocaleString(locale) })}
+          </span>
+        ) : null}
       </div>
       {loadError ? (
         <div className="list-error" data-testid="order-list-error" role="alert">

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { AppError, EventPayload, OrderSummary, Result } from '../../../src-preload/contract'
+import type { AppError, EventPayload, OrderFilter, OrderSummary, Result } from '../../../src-preload/contract'
 import { call, on } from '../api'
 import { toCreateOrderInput, type OrderDraft } from '../orders/order-draft'
 import { throttle } from '../util/throttle'
@@ -21,6 +21,13 @@ type Pages = ReadonlyMap<number, readonly OrderSummary[]>
 interface OrdersState {
   /** Null until the first page arrives. */
   total: number | null
+  /** Every order, whatever the filter ("12 of 100,000"). */
+  all: number | null
+  /** The filtered count stopped at the server's cap ("10,000+"). */
+  capped: boolean
+  /** Search and filters; the pages hold only what matches. */
+  filter: OrderFilter
+  setFilter(filter: OrderFilter): void
   pages: Pages
   /** Why the last page request failed, until a page loads (the list shows it, with Retry). */
   loadError: AppError | null
@@ -67,7 +74,15 @@ export const useOrders = create<OrdersState>()((set, get) => {
     if (inflight.has(page)) return
     inflight.add(page)
     const gen = generation
-    const r = await call('listOrders', { offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+    // Keyset: the previous page's last row is the cursor, when it is loaded.
+    const prev = page > 0 ? get().pages.get(page - 1) : undefined
+    const last = prev && prev.length === PAGE_SIZE ? prev[prev.length - 1] : undefined
+    const filter = get().filter
+    const r = await call('listOrders', {
+      ...(last ? { after: { createdAt: last.createdAt, id: last.id } } : { offset: page * PAGE_SIZE }),
+      limit: PAGE_SIZE,
+      filter,
+    })
     if (gen !== generation) return
     inflight.delete(page)
     const again = refetch.delete(page)
@@ -83,7 +98,7 @@ export const useOrders = create<OrdersState>()((set, get) => {
       const lastPage = Math.max(0, Math.ceil(r.value.total / PAGE_SIZE) - 1)
       for (const p of pages.keys()) if (p > lastPage) pages.delete(p)
       evict(pages)
-      return { pages, total: r.value.total, loadError: null }
+      return { pages, total: r.value.total, all: r.value.all ?? r.value.total, capped: r.value.capped ?? false, loadError: null }
     })
     if (again) {
       stale.add(page)
@@ -162,6 +177,17 @@ export const useOrders = create<OrdersState>()((set, get) => {
 
   return {
     total: null,
+    all: null,
+    capped: false,
+    filter: {},
+    setFilter: (filter) => {
+      generation++
+      inflight = new Set()
+      refetch = new Set()
+      stale = new Set()
+      set({ filter, pages: new Map(), total: null })
+      ensureVisible()
+    },
     pages: new Map(),
     loadError: null,
     setVisibleRange: (first, last) => {

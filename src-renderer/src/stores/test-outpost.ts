@@ -7,7 +7,9 @@ export function fakeOutpost(orderCount: number) {
   const calls: { name: string; input: unknown }[] = []
   const answers: Record<string, (input: unknown) => unknown> = {
     listOrders: (input) => {
-      const { offset, limit } = input as { offset: number; limit: number }
+      const { offset: at, limit, after } = input as { offset?: number; limit: number; after?: { id: string } }
+      // A keyset request starts after its cursor row, as main's does.
+      const offset = after ? orders.findIndex((o) => o.id === after.id) + 1 : (at ?? 0)
       return { ok: true, value: { items: orders.slice(offset, offset + limit), total: orders.length, offset } }
     },
   }
