@@ -46,7 +46,7 @@ const ITEMS = ['Espresso beans 1 kg', 'Oat milk', 'Paper cups (100)', 'Croissant
 
 const idle: RelaySnapshot = {
   api: 'reachable',
-  networkDown: false,
+  osOnline: null,
   authPaused: false,
   draining: false,
   sending: 0,
