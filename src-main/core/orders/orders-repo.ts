@@ -3,18 +3,27 @@ import type { SqliteDatabase } from '../db/native-sqlite'
 import { uuidv7 } from '../ids'
 import type { OutboxRepo } from '../outbox/outbox-repo'
 import type { ValidOrder } from './validate-order'
+import { lineTotalMinor } from '../../../src-shared/protocol'
 
 export const ORDER_CREATED = 'OrderCreated'
 
 /** The order as it is sent to the server: the `OrderCreated` payload. */
 export interface OrderPayload {
   id: string
+  version: number
   customer: string
   note: string | null
   currency: string
   items: { name: string; quantity: number; unitPriceMinor: number }[]
   totalMinor: number
   createdAt: string
+}
+
+/** A line item as the orders row stores it: exact integer thousandths, never a float. */
+interface StoredItem {
+  name: string
+  quantityMilli: number
+  unitPriceMinor: number
 }
 
 interface OrderRow {
@@ -42,6 +51,7 @@ export interface CreateOrderHooks {
 
 export class OrdersRepo {
   private readonly insertOrder
+  private readonly insertVersion
   private readonly pageStmt
   private readonly countStmt
   private readonly getStmt
@@ -59,6 +69,9 @@ export class OrdersRepo {
       `SELECT id, customer, note, currency, items, total_minor, created_at FROM orders
        ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
     )
+    this.insertVersion = db.prepare(
+      `INSERT INTO order_versions (order_id, version, kind, snapshot, event_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
+    )
     this.countStmt = db.prepare('SELECT count(*) FROM orders').pluck()
     this.getStmt = db.prepare('SELECT id, customer, note, currency, items, total_minor, created_at FROM orders WHERE id = ?')
     this.syncRowsStmt = db.prepare(
@@ -75,8 +88,14 @@ export class OrdersRepo {
     const id = uuidv7(now.getTime())
     const eventId = uuidv7(now.getTime())
     const createdAt = now.toISOString()
+    const stored: StoredItem[] = order.items.map(({ name, quantity, unitPriceMinor }) => ({
+      name,
+      quantityMilli: Math.round(quantity * 1000),
+      unitPriceMinor,
+    }))
     const payload: OrderPayload = {
       id,
+      version: 1,
       customer: order.customer,
       note: order.note,
       currency: order.currency,
@@ -90,10 +109,18 @@ export class OrdersRepo {
         customer: order.customer,
         note: order.note,
         currency: order.currency,
-        items: JSON.stringify(payload.items),
+        items: JSON.stringify(stored),
         totalMinor: order.totalMinor,
         createdAt,
       })
+      this.insertVersion.run(
+        id,
+        1,
+        'created',
+        JSON.stringify({ customer: order.customer, note: order.note, currency: order.currency, items: stored, totalMinor: order.totalMinor, state: 'open', cancelReason: null }),
+        eventId,
+        createdAt,
+      )
       hooks.afterOrderInsert?.()
       this.outbox.enqueue({ id: eventId, aggregateId: id, type: ORDER_CREATED, payload: JSON.stringify(payload), createdAt })
     }).immediate()
@@ -129,9 +156,11 @@ export class OrdersRepo {
     if (!row) return null
     const [summary] = this.withSync([row])
     if (!summary) return null
-    const items = (JSON.parse(row.items) as OrderPayload['items']).map((it) => ({
-      ...it,
-      lineTotalMinor: it.quantity * it.unitPriceMinor,
+    const items = (JSON.parse(row.items) as StoredItem[]).map((it) => ({
+      name: it.name,
+      quantity: it.quantityMilli / 1000,
+      unitPriceMinor: it.unitPriceMinor,
+      lineTotalMinor: Number(lineTotalMinor(it.quantityMilli, it.unitPriceMinor)),
     }))
     return { ...summary, note: row.note, items }
   }
