@@ -48,6 +48,9 @@ export const errorCodes = [
   'internal',
   'database_newer',
   'storage_unavailable',
+  // order lifecycle: the order changed since it was opened, or is cancelled
+  'stale_version',
+  'order_cancelled',
 ] as const
 export const ErrorCode = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -107,7 +110,8 @@ export type CreateOrderInput = z.infer<typeof CreateOrderInput>
 
 export const LineItem = z.object({
   name: z.string(),
-  quantity: z.number().int(),
+  /** Up to 3 decimals (1.5 kg); stored exactly as thousandths in main. */
+  quantity: z.number().positive(),
   unitPriceMinor: z.number().int(),
   lineTotalMinor: z.number().int(),
 })
