@@ -282,6 +282,22 @@ const EventIdInput = z.strictObject({ eventId: z.string().min(1).max(100) })
 const OrderIdInput = z.strictObject({ id: z.string().min(1).max(100) })
 const NoInput = z.undefined().or(z.strictObject({}))
 
+// Order lifecycle (issue 11): the caller names the version it edited, so a
+// stale edit is refused (`stale_version`) instead of overwriting another one.
+export const UpdateOrderInput = z.strictObject({
+  id: z.string().min(1).max(100),
+  version: z.number().int().min(1),
+  order: CreateOrderInput,
+})
+export type UpdateOrderInput = z.infer<typeof UpdateOrderInput>
+export const CancelOrderInput = z.strictObject({
+  id: z.string().min(1).max(100),
+  version: z.number().int().min(1),
+  reason: z.string().max(2000).nullable().optional(),
+})
+export type CancelOrderInput = z.infer<typeof CancelOrderInput>
+export const OrderChangeResult = z.object({ id: z.string(), version: z.number().int(), eventId: z.string() })
+
 // ---------------------------------------------------------------------------
 // The method map: the single source of truth for operation names.
 // ---------------------------------------------------------------------------
@@ -289,6 +305,8 @@ export const methods = {
   createOrder: { input: CreateOrderInput, output: OrderSummary },
   listOrders: { input: ListOrdersInput, output: OrderPage },
   getOrder: { input: OrderIdInput, output: OrderDetail },
+  updateOrder: { input: UpdateOrderInput, output: OrderChangeResult },
+  cancelOrder: { input: CancelOrderInput, output: OrderChangeResult },
   getStatus: { input: NoInput, output: SyncStatus },
   syncNow: { input: NoInput, output: SyncNowResult },
   listDeadEvents: { input: NoInput, output: z.array(DeadEvent) },
