@@ -131,6 +131,9 @@ export const OrderSummary = z.object({
   syncError: z.string().nullable(),
   /** Failed and the user chose not to retry it. */
   discarded: z.boolean(),
+  /** Grows by one per change (issue 11); the version an edit names. */
+  version: z.number().int().min(1),
+  state: z.enum(['open', 'cancelled']),
 })
 export type OrderSummary = z.infer<typeof OrderSummary>
 

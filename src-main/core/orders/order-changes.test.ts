@@ -130,3 +130,14 @@ describe('cancelling an order', () => {
     expect(state(summary.id)).toMatchObject({ state: 'cancelled', cancel_reason: null })
   })
 })
+
+describe('summaries', () => {
+  it('carry the version and state the list marks rows with', () => {
+    const { summary } = orders.create(input('Ada'))
+    expect(summary).toMatchObject({ version: 1, state: 'open' })
+    changes.update(summary.id, 1, input('Ada 2'))
+    changes.cancel(summary.id, 2, null)
+    expect(orders.summaries([summary.id])[0]).toMatchObject({ version: 3, state: 'cancelled', customer: 'Ada 2' })
+    expect(orders.get(summary.id)).toMatchObject({ version: 3, state: 'cancelled' })
+  })
+})

@@ -34,6 +34,8 @@ interface OrderRow {
   items: string
   total_minor: number
   created_at: string
+  version: number
+  state: 'open' | 'cancelled'
 }
 
 interface OrderSyncRow {
@@ -66,14 +68,14 @@ export class OrdersRepo {
        VALUES (@id, @customer, @note, @currency, @items, @totalMinor, @createdAt)`,
     )
     this.pageStmt = db.prepare(
-      `SELECT id, customer, note, currency, items, total_minor, created_at FROM orders
+      `SELECT id, customer, note, currency, items, total_minor, created_at, version, state FROM orders
        ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
     )
     this.insertVersion = db.prepare(
       `INSERT INTO order_versions (order_id, version, kind, snapshot, event_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
     )
     this.countStmt = db.prepare('SELECT count(*) FROM orders').pluck()
-    this.getStmt = db.prepare('SELECT id, customer, note, currency, items, total_minor, created_at FROM orders WHERE id = ?')
+    this.getStmt = db.prepare('SELECT id, customer, note, currency, items, total_minor, created_at, version, state FROM orders WHERE id = ?')
     this.syncRowsStmt = db.prepare(
       `SELECT aggregate_id, status, sent_at, last_error, discarded_at FROM outbox
        WHERE aggregate_id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
@@ -137,6 +139,8 @@ export class OrdersRepo {
         syncedAt: null,
         syncError: null,
         discarded: false,
+        version: 1,
+        state: 'open',
       },
     }
   }
@@ -187,6 +191,8 @@ export class OrdersRepo {
         totalMinor: r.total_minor,
         createdAt: r.created_at,
         itemCount: countItems(r.items),
+        version: r.version,
+        state: r.state,
         ...sync,
       }
     })
