@@ -59,6 +59,8 @@ export function order(id: string, over: Partial<OrderSummary> = {}): OrderSummar
     syncedAt: null,
     syncError: null,
     discarded: false,
+    version: 1,
+    state: 'open',
     ...over,
   }
 }
