@@ -1,0 +1,20 @@
+import { mkdirSync } from 'node:fs'
+import { openPglite, openPostgres, type Db } from './db'
+import { migrate } from './migrations'
+
+/** PostgreSQL when a URL is given, else embedded PGlite in dataDir; migrated either way. */
+export async function openStore(opts: { databaseUrl?: string | null; dataDir: string; poolSize?: number }): Promise<Db> {
+  let db: Db
+  if (opts.databaseUrl) db = await openPostgres(opts.databaseUrl, { max: opts.poolSize ?? 10 })
+  else {
+    mkdirSync(opts.dataDir, { recursive: true })
+    db = await openPglite(opts.dataDir)
+  }
+  try {
+    await migrate(db)
+  } catch (err) {
+    await db.close().catch(() => undefined)
+    throw err
+  }
+  return db
+}
