@@ -65,7 +65,7 @@ export async function startServer(opts: ServerOptions): Promise<ReceiverServer> 
   // One LISTEN per instance wakes every long-polling /changes reader.
   const waiters = new Set<() => void>()
   const unlisten = await db.listen(CHANGES_CHANNEL, () => {
-    for (const w of [...waiters]) w()
+    for (const w of waiters) w()
   })
 
   const inFlight = new Set<Promise<void>>()
@@ -208,11 +208,11 @@ export async function startServer(opts: ServerOptions): Promise<ReceiverServer> 
     close() {
       closed ??= (async () => {
         closing = true
-        for (const w of [...waiters]) w()
+        for (const w of waiters) w()
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeIdleConnections()
         // In-flight batches run to their COMMIT and get their answer.
-        await Promise.allSettled([...inFlight])
+        await Promise.allSettled(inFlight)
         server.closeAllConnections()
         await stopped
         await unlisten()
