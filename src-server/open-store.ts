@@ -3,12 +3,13 @@ import { openPglite, openPostgres, type Db } from './db'
 import { migrate } from './migrations'
 
 /** PostgreSQL when a URL is given, else embedded PGlite in dataDir; migrated either way. */
-export async function openStore(opts: { databaseUrl?: string | null; dataDir: string; poolSize?: number }): Promise<Db> {
+export async function openStore(opts: { databaseUrl?: string | null; dataDir?: string; poolSize?: number }): Promise<Db> {
   let db: Db
   if (opts.databaseUrl) db = await openPostgres(opts.databaseUrl, { max: opts.poolSize ?? 10 })
   else {
-    mkdirSync(opts.dataDir, { recursive: true })
-    db = await openPglite(opts.dataDir)
+    const dir = opts.dataDir ?? './outpost-server-data'
+    mkdirSync(dir, { recursive: true })
+    db = await openPglite(dir)
   }
   try {
     await migrate(db)

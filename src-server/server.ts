@@ -157,8 +157,8 @@ export async function startServer(opts: ServerOptions): Promise<ReceiverServer> 
       const waitMs = Math.min(MAX_WAIT_MS, Number(url.searchParams.get('wait') ?? 0) || 0)
       const read = () =>
         db.query<ChangeRow>(
-          `SELECT position::text AS position, event_id, order_id, type, version, order_doc, device_id::text AS device_id, committed_at
-           FROM changes WHERE position > $1 ORDER BY position LIMIT $2`,
+          `SELECT c.position::text AS position, event_id, order_id, type, version, order_doc, device_id::text AS device_id, committed_at
+           FROM changes c WHERE c.position > $1 ORDER BY c.position LIMIT $2`,
           [afterRaw, limit],
         )
       let rows = await read()
