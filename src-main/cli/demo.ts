@@ -20,17 +20,20 @@ import { freeLoopbackPort } from './free-port'
 async function main(): Promise<void> {
   let values
   try {
-    ;({ values } = parseArgs({ options: { web: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' } }, strict: true }))
+    ;({ values } = parseArgs({ options: { web: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'api-url': { type: 'string' } }, strict: true }))
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\nUsage: npm run demo [-- --web] [--port P] [--data-dir DIR]`)
+    throw new UsageError(`${(err as Error).message}\nUsage: npm run demo [-- --web] [--port P] [--data-dir DIR] [--api-url URL]`)
   }
+  // --api-url: a receiver that is already running (e.g. `npm run server -- --insecure-no-auth`) instead of the reference API.
+  const externalApi = values['api-url'] ?? null
+  if (externalApi !== null && !/^https?:\/\/\S+$/.test(externalApi)) throw new UsageError(`--api-url must be an http(s) URL, got "${externalApi}"`)
   const demoDir = values['data-dir'] ?? join(tmpdir(), 'outpost-demo')
   mkdirSync(demoDir, { recursive: true })
   const apiPort = await freeLoopbackPort()
   const apiDb = join(demoDir, 'reference-api.db')
-  let api: ReferenceApi | null = await startReferenceApi({ port: apiPort, dbFile: apiDb })
-  const apiUrl = api.url
-  console.log(`Reference API: ${apiUrl}   (its orders: ${apiUrl}/orders)`)
+  let api: ReferenceApi | null = externalApi === null ? await startReferenceApi({ port: apiPort, dbFile: apiDb }) : null
+  const apiUrl = api?.url ?? externalApi ?? ''
+  console.log(`${api ? 'Reference API' : 'Receiver'}: ${apiUrl}   (its orders: ${apiUrl}/orders)`)
 
   let stopApp: () => Promise<void>
   if (values.web) {
@@ -80,7 +83,9 @@ async function main(): Promise<void> {
       const key = buf.toString()
       void (async () => {
         if (key === 'q' || key === '\u0003') return shutdown()
-        if (key === 'd' && api) {
+        if (externalApi !== null && (key === 'd' || key === 'u' || key === 'f')) {
+          console.log('The keys d, u and f control the built-in reference API; stop or start your receiver yourself.')
+        } else if (key === 'd' && api) {
           await api.close()
           api = null
           console.log('API is DOWN. New orders are saved and wait.')
