@@ -65,7 +65,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
 }
 
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5_000 })
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 15_000 })
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined)
   try {

@@ -77,6 +77,10 @@ export async function startServer(opts: ServerOptions): Promise<ReceiverServer> 
       .catch((err: unknown) => {
         if (err instanceof HttpError) return sendError(res, err.status, err.message)
         log.error({ err }, 'request failed')
+        // Overload (no free connection in time, deadlock retries exhausted): the client backs off and resends.
+        if (/timeout exceeded when trying to connect/i.test(String((err as Error)?.message)) || (err as { code?: unknown })?.code === '40P01') {
+          return sendError(res, 503, 'The server is busy; the batch was not applied, send it again', { 'Retry-After': '1' })
+        }
         return sendError(res, 500, 'Internal error; the batch was not applied, send it again')
       })
       .then((route) => {

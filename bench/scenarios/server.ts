@@ -63,7 +63,7 @@ export async function runServerBench(opts: { events: number; devices: number; ba
           const s = performance.now()
           const res = await fetch(`${target}/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ events: b }) })
           const body = (await res.json()) as { results: { status: string }[] }
-          if (res.status !== 200 || body.results.some((r) => r.status !== 'accepted')) throw new Error(`batch failed: ${res.status}`)
+          if (res.status !== 200 || body.results.some((r) => r.status !== 'accepted')) throw new Error(`batch failed: ${res.status} ${JSON.stringify(body).slice(0, 200)}`)
           latencies.push(performance.now() - s)
         }
       }),
