@@ -1,6 +1,6 @@
 import type { SyncErrorCode, SyncKind, SyncStatus } from '../../../src-preload/contract'
 import type { OutboxRepo } from '../outbox/outbox-repo'
-import type { RelayConfig } from './relay'
+import type { RelayConfig, RelaySnapshot } from './relay'
 
 /**
  * What the status model needs from the relay (its live state; SQLite holds
@@ -8,17 +8,7 @@ import type { RelayConfig } from './relay'
  * fields. `osOnline` is the OS's own view (Electron `net.isOnline`, the web
  * host's interface check); null where the host cannot tell.
  */
-export interface StatusRelayInput {
-  api: 'unknown' | 'reachable' | 'unreachable' | 'server-error' | 'unauthorized' | 'not-configured'
-  osOnline: boolean | null
-  authPaused: boolean
-  draining: boolean
-  sending: number
-  progress: { done: number; total: number } | null
-  lastError: { code: SyncErrorCode; message: string; at: string; httpStatus: number | null } | null
-  nextRetryAt: number | null
-  probing: boolean
-}
+export type StatusRelayInput = RelaySnapshot
 
 /** The facts that decide the header's one state; everything else is detail. */
 export interface KindFacts {
