@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type {} from '../src-preload/contract' // declares window.outpost
+import type {} from '../src-shared/contract' // declares window.outpost
 import { REPO_ROOT } from '../src-main/cli/cli-support'
 import { freeLoopbackPort } from '../src-main/cli/free-port'
 import { expect, test } from './fixtures'

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { methods, OrderFilter, type EventName, type EventPayload, type MethodName } from '../../src-preload/contract'
+import { methods, OrderFilter, type EventName, type EventPayload, type MethodName } from '../../src-shared/contract'
 import { ApiConfig } from './config/api-config'
 import type { Core, CoreDiagnostics, CoreOptions, SecretBox } from './core-types'
 import { openDatabase, schemaVersion } from './db/open-database'
@@ -29,7 +29,7 @@ export const DEFAULT_CURRENCY = 'USD'
  *
  * This is the composition root. The handlers themselves live in
  * `handlers/*-handlers.ts`, one group per concern; a new contract method is
- * its schema in src-preload/contract.ts plus one handler in a group (listed in
+ * its schema in src-shared/contract.ts plus one handler in a group (listed in
  * `combineHandlers` below). The dispatcher parses every input with the
  * contract before a handler runs.
  */

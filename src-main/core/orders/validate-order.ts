@@ -1,4 +1,4 @@
-import { CreateOrderInput, LIMITS, type FieldError } from '../../../src-preload/contract'
+import { CreateOrderInput, LIMITS, type FieldError } from '../../../src-shared/contract'
 import { OutpostError } from '../errors'
 import { lineTotalMinor, quantityToThousandths } from '../../../src-shared/protocol'
 import { isCurrency, parseMajorUnits } from './currency'

@@ -1,4 +1,4 @@
-import type { SyncErrorCode, SyncKind, SyncStatus } from '../../../src-preload/contract'
+import type { SyncErrorCode, SyncKind, SyncStatus } from '../../../src-shared/contract'
 import type { OutboxRepo } from '../outbox/outbox-repo'
 import type { RelayConfig, RelaySnapshot } from './relay'
 

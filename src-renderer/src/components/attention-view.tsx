@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
-import type { DeadEvent } from '../../../src-preload/contract'
+import type { DeadEvent } from '../../../src-shared/contract'
 import { on } from '../api'
 import { formatCount } from '../format/count'
 import { formatMoney } from '../format/money'

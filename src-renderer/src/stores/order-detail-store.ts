@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { AppError, EventPayload, OrderDetail, SyncStatus } from '../../../src-preload/contract'
+import type { AppError, EventPayload, OrderDetail, SyncStatus } from '../../../src-shared/contract'
 import { call, on } from '../api'
 import { throttle } from '../util/throttle'
 import { useStatus } from './status-store'
