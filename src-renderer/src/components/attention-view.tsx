@@ -10,7 +10,7 @@ import { useFocusOnMount } from '../hooks/use-focus-on-mount'
 import { useAttention } from '../stores/attention-store'
 import { useStatus } from '../stores/status-store'
 import { useUi } from '../stores/ui-store'
-import { throttle } from '../util/throttle'
+import { throttle } from '../../../src-shared/throttle'
 import { ConfirmDialog } from './confirm-dialog'
 import { Icon } from './icons'
 
