@@ -28,7 +28,7 @@ export interface SoakOptions {
 }
 
 export function parseSoakArgs(argv: readonly string[]): SoakOptions | 'help' {
-  const { flags, positionals } = parseFlags(argv)
+  const { flags, positionals } = parseFlags(argv, ['orders', 'kills', 'fail-rate', 'out'])
   if (flags.has('help')) return 'help'
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
   for (const f of flags.keys()) {
