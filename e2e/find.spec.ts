@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { parse } from 'csv-parse/sync'
 import { expect, test } from './fixtures'
 import { createConfirmedOrder } from './ui-helpers'
 
@@ -52,5 +54,30 @@ test.describe('find', () => {
     await page.getByTestId('order-search').fill('zoe')
     await expect(page.getByTestId('order-row')).toHaveCount(1)
     await expect(page.getByTestId('order-list-count')).toHaveText('2 筆中的 1 筆')
+  })
+
+  test('Export CSV downloads the searched orders, one row per line item, UTF-8 with a BOM', async ({ app }) => {
+    const page = await app.start()
+    await createConfirmedOrder(page, { customer: 'Café "Lumière", Paris', items: [{ name: 'Croissant', qty: '2', price: '1.50' }, { name: '珍珠奶茶', qty: '1', price: '60' }], note: 'two lines\nof note' })
+    await createConfirmedOrder(page, { customer: 'Tomás', items: [{ name: 'Rice', qty: '1', price: '30' }] })
+    await page.getByTestId('order-search').fill('cafe')
+    await expect(page.getByTestId('order-row')).toHaveCount(1)
+
+    const downloading = page.waitForEvent('download')
+    await page.getByTestId('export-csv').click()
+    const download = await downloading
+    expect(download.suggestedFilename()).toMatch(/^outpost-orders-\d{4}-\d{2}-\d{2}\.csv$/)
+    const bytes = readFileSync(await download.path())
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const records = parse(bytes, { bom: true, columns: true }) as Record<string, string>[]
+    const [db] = app.query<{ id: string; created_at: string }>("SELECT id, created_at FROM orders WHERE customer LIKE 'Café%'")
+    expect(records).toHaveLength(2)
+    expect(records.map((r) => [r.order_id, r.customer, r.item, r.quantity, r.unit_price, r.line_total, r.order_total, r.currency, r.note])).toEqual([
+      [db!.id, 'Café "Lumière", Paris', 'Croissant', '2', '1.50', '3.00', '63.00', 'USD', 'two lines\nof note'],
+      [db!.id, 'Café "Lumière", Paris', '珍珠奶茶', '1', '60.00', '60.00', '63.00', 'USD', 'two lines\nof note'],
+    ])
+    expect(records[0]!.created_at).toBe(db!.created_at)
+    // What the page shows for the same order.
+    await expect(page.getByTestId('order-row').first()).toContainText(records[0]!.customer!)
   })
 })

@@ -7,6 +7,7 @@ import { translateMessage } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'
 import { rowAt, useOrders } from '../stores/orders-store'
 import { useUi } from '../stores/ui-store'
+import { ExportButton } from './export-button'
 import { FilterBar } from './filter-bar'
 import { SearchBar } from './search-bar'
 import { TodaySummary } from './today-summary'
@@ -134,6 +135,7 @@ export function OrderList(): ReactElement {
         <TodaySummary />
         <SearchBar />
         <FilterBar />
+        <ExportButton />
         <span className="muted" data-testid="order-count">
           {total !== null ? t('list.count', { count: total }) : loadError ? null : t('app.loading')}
         </span>
