@@ -101,6 +101,8 @@ export const en = {
   'syncNow.paused': 'Sync is paused',
   'syncNow.partial': '{count, plural, one {# order is} other {# orders are}} still waiting',
 
+  'form.customerSuggestions': 'Previous customers',
+  'form.itemSuggestions': 'Previous items',
   'form.title': 'New order',
   'form.customer': 'Customer',
   'form.currency': 'Currency',

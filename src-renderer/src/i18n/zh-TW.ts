@@ -95,6 +95,8 @@ export const zhTW: Record<MessageKey, string> = {
   'syncNow.paused': '同步已暫停',
   'syncNow.partial': '{count, plural, other {仍有 # 筆訂單待傳送}}',
 
+  'form.customerSuggestions': '以前的顧客',
+  'form.itemSuggestions': '以前的品項',
   'form.title': '新增訂單',
   'form.customer': '客戶',
   'form.currency': '幣別',
