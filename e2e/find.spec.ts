@@ -199,4 +199,41 @@ test.describe('find', () => {
     await expect(page.getByTestId('order-row')).toHaveCount(3)
     await expect(page.getByTestId('order-row').first()).toContainText(picked!)
   })
+
+  test('the list reads like a ledger: column headings, Today / Yesterday / dates, an items summary, one time per row', async ({ app }) => {
+    let page = await app.start()
+    await createConfirmedOrder(page, { customer: 'Old', items: [{ name: 'Rice', qty: '3', price: '30' }] })
+    await createConfirmedOrder(page, { customer: 'Yesterday', items: [{ name: 'Tea', qty: '1', price: '3' }] })
+    await createConfirmedOrder(page, { customer: 'Now', items: [{ name: 'Croissant', qty: '2', price: '1.50' }, { name: 'Tea', qty: '1', price: '3' }] })
+    // Move two orders into the past, as a history of days would have them, with the app down.
+    await app.kill()
+    const db = openSqlite(app.dbFile)
+    const noonDaysAgo = (n: number) => {
+      const d = new Date()
+      d.setDate(d.getDate() - n)
+      d.setHours(12, 0, 0, 0)
+      return d
+    }
+    const tenDaysAgo = noonDaysAgo(10)
+    db.prepare('UPDATE orders SET created_at = ? WHERE customer = ?').run(noonDaysAgo(1).toISOString(), 'Yesterday')
+    db.prepare('UPDATE orders SET created_at = ? WHERE customer = ?').run(tenDaysAgo.toISOString(), 'Old')
+    db.close()
+    page = await app.start()
+    const rows = page.getByTestId('order-row')
+    await expect(rows).toHaveCount(3)
+    await expect(page.locator('.order-columns')).toContainText('Customer')
+    await expect(page.getByTestId('date-heading')).toHaveText(['Today', 'Yesterday', new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' }).format(tenDaysAgo)])
+    await expect(rows.nth(0)).toContainText('Now')
+    await expect(rows.nth(0).getByTestId('row-items')).toHaveText('2 × Croissant, Tea')
+    await expect(rows.nth(2).getByTestId('row-items')).toHaveText('3 × Rice')
+    // One time per row, no date: the heading carries it.
+    await expect(rows.nth(2).locator('time')).toHaveText(new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit' }).format(tenDaysAgo))
+
+    await page.getByTestId('nav-settings').click()
+    await page.getByTestId('settings-language').selectOption('zh-TW')
+    await page.getByTestId('settings-save').click()
+    await page.getByTestId('nav-orders').click()
+    await expect(page.getByTestId('date-heading')).toHaveText(['今天', '昨天', new Intl.DateTimeFormat('zh-TW', { dateStyle: 'medium' }).format(tenDaysAgo)])
+    await expect(page.locator('.order-columns')).toContainText('顧客')
+  })
 })

@@ -45,3 +45,18 @@ export function formatDay(day: string, locale: string): string {
   const d = localMidnight(day)
   return d ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(d) : day
 }
+
+/** The local day an instant falls on ("2026-12-01"), "" when unreadable. */
+export function localDayOf(iso: string): string {
+  return dayOfStart(iso)
+}
+
+/** A date heading of the list: "today", "yesterday", or the day itself. */
+export function dayHeading(day: string, now: number = Date.now()): { kind: 'today' } | { kind: 'yesterday' } | { kind: 'date'; day: string } {
+  const today = dayOfStart(new Date(now).toISOString())
+  if (day === today) return { kind: 'today' }
+  const y = new Date(now)
+  y.setDate(y.getDate() - 1)
+  if (day === dayOfStart(y.toISOString())) return { kind: 'yesterday' }
+  return { kind: 'date', day }
+}
