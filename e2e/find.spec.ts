@@ -55,6 +55,8 @@ test.describe('find', () => {
     await page.getByTestId('order-search').fill('zoe')
     await expect(page.getByTestId('order-row')).toHaveCount(1)
     await expect(page.getByTestId('order-list-count')).toHaveText('2 筆中的 1 筆')
+    await expect(page.getByTestId('export-csv')).toHaveText('匯出 CSV')
+    await page.screenshot({ path: test.info().outputPath('find-zh-TW.png') })
   })
 
   test('Export CSV downloads the searched orders, one row per line item, UTF-8 with a BOM', async ({ app }) => {
