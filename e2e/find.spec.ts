@@ -238,4 +238,30 @@ test.describe('find', () => {
     await expect(page.getByTestId('date-heading')).toHaveText(['今天', '昨天', new Intl.DateTimeFormat('zh-TW', { dateStyle: 'medium' }).format(tenDaysAgo)])
     await expect(page.locator('.order-columns')).toContainText('顧客')
   })
+
+  test('a large export shows its progress and can be cancelled: no file, the page says so', async ({ app }) => {
+    test.setTimeout(120_000)
+    let page = await app.start()
+    await createConfirmedOrder(page, { customer: 'First', items: [{ name: 'Tea', qty: '1', price: '3' }] })
+    // A long history, written straight into the file with the app down (the UI would take hours).
+    await app.kill()
+    const db = openSqlite(app.dbFile)
+    const items = JSON.stringify([1, 2, 3].map((i) => ({ name: `Item ${i}`, quantity: i, unitPriceMinor: 150, lineTotalMinor: 150 * i })))
+    db.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)
+       INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at)
+       SELECT printf('seed-%06d', i), printf('Customer %d', i), NULL, 'USD', ?, 900, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', printf('-%d seconds', i)) FROM n`,
+    ).run(items)
+    db.close()
+    page = await app.start()
+    let downloads = 0
+    page.on('download', () => downloads++)
+    await page.getByTestId('export-csv').click()
+    await expect(page.getByTestId('export-progress')).toContainText('KB')
+    await page.getByTestId('export-cancel').click()
+    await expect(page.getByText('Export cancelled.')).toBeVisible()
+    await expect(page.getByTestId('export-csv')).toBeVisible()
+    await page.waitForTimeout(500)
+    expect(downloads).toBe(0)
+  })
 })
