@@ -5,7 +5,7 @@
  * (out/preload/index.cjs) because a sandboxed preload cannot load modules.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { eventChannel, invokeChannel, type EventName, type EventPayload, type OutpostApi } from './contract'
+import { eventChannel, invokeChannel, type EventName, type EventPayload, type OutpostApi } from '../src-shared/contract'
 
 function subscribe<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
   const channel = eventChannel(name)
@@ -24,6 +24,8 @@ const api = {
   createOrder: (input) => ipcRenderer.invoke(invokeChannel('createOrder'), input),
   listOrders: (input) => ipcRenderer.invoke(invokeChannel('listOrders'), input),
   getOrder: (input) => ipcRenderer.invoke(invokeChannel('getOrder'), input),
+  updateOrder: (input) => ipcRenderer.invoke(invokeChannel('updateOrder'), input),
+  cancelOrder: (input) => ipcRenderer.invoke(invokeChannel('cancelOrder'), input),
   getStatus: (input) => ipcRenderer.invoke(invokeChannel('getStatus'), input),
   syncNow: (input) => ipcRenderer.invoke(invokeChannel('syncNow'), input),
   listDeadEvents: (input) => ipcRenderer.invoke(invokeChannel('listDeadEvents'), input),

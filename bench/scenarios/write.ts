@@ -58,9 +58,9 @@ export async function runWrite(opts: WriteOptions = {}): Promise<ScenarioOutcome
       const id = uuidv7(now)
       const createdAt = new Date(now).toISOString()
       const items = v.items.map(({ name, quantity, unitPriceMinor }) => ({ name, quantity, unitPriceMinor }))
-      const payload: OrderPayload = { id, customer: v.customer, note: v.note, currency: v.currency, items, totalMinor: v.totalMinor, createdAt }
+      const payload: OrderPayload = { id, version: 1, customer: v.customer, note: v.note, currency: v.currency, items, totalMinor: v.totalMinor, createdAt }
       return {
-        order: { id, customer: v.customer, note: v.note, currency: v.currency, items: JSON.stringify(items), totalMinor: v.totalMinor, createdAt },
+        order: { id, customer: v.customer, note: v.note, currency: v.currency, items: JSON.stringify(items.map(({ name, quantity, unitPriceMinor }) => ({ name, quantityMilli: quantity * 1000, unitPriceMinor }))), totalMinor: v.totalMinor, createdAt },
         event: { id: uuidv7(now), aggregateId: id, type: ORDER_CREATED, payload: JSON.stringify(payload), createdAt },
       }
     })

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { methodNames, methods, resultSchema } from '../../../src-preload/contract'
+import { methodNames, methods, resultSchema } from '../../../src-shared/contract'
 import { tempDir } from '../../testing/temp-dir'
 import type { Core, Logger } from '../core-types'
 import { createCore } from '../create-core'
@@ -93,6 +93,9 @@ describe('every contract method on a real core', () => {
       createOrder: { customer: 'b', items: [{ name: 'y', quantity: 2, unitPrice: '1.5' }] },
       listOrders: { offset: 0, limit: 10 },
       getOrder: { id: created.value.id },
+      // methodNames order: the edit (1 → 2) runs before the cancellation (2 → 3)
+      updateOrder: { id: created.value.id, version: 1, order: { customer: 'a2', items: [{ name: 'x', quantity: '1.5', unitPrice: '1' }] } },
+      cancelOrder: { id: created.value.id, version: 2, reason: 'test' },
       getStatus: undefined,
       syncNow: undefined,
       listDeadEvents: undefined,
@@ -111,5 +114,14 @@ describe('every contract method on a real core', () => {
       if (refused.has(name)) expect(r, name).toMatchObject({ ok: false, error: { code: 'not_dead' } })
       else expect(r.ok, `${name}: ${JSON.stringify(r)}`).toBe(true)
     }
+  })
+
+  it('refuses a stale edit with stale_version, in words, and keeps the newer one (issue 11)', async () => {
+    const created = await core.handlers.createOrder({ customer: 'a', items: [{ name: 'x', quantity: 1, unitPrice: '1' }] })
+    if (!created.ok) throw new Error(JSON.stringify(created.error))
+    const edit = (customer: string) => core.invoke('updateOrder', { id: created.value.id, version: 1, order: { customer, items: [{ name: 'x', quantity: 1, unitPrice: '1' }] } })
+    expect(await edit('window A')).toMatchObject({ ok: true, value: { version: 2 } })
+    expect(await edit('window B')).toMatchObject({ ok: false, error: { code: 'stale_version', message: expect.stringMatching(/changed elsewhere/) } })
+    expect(await core.invoke('getOrder', { id: created.value.id })).toMatchObject({ ok: true, value: { customer: 'window A' } })
   })
 })

@@ -1,4 +1,5 @@
 import { OutpostError } from '../errors'
+import { OrderChanges } from '../orders/order-changes'
 import { validateOrder } from '../orders/validate-order'
 import type { HandlerDeps } from './handler-deps'
 import type { HandlerMap } from './handler-types'
@@ -6,7 +7,24 @@ import type { HandlerMap } from './handler-types'
 /** Writing and reading orders. New order methods (update, cancel, undo, search, export...) go here or in a sibling group. */
 export function orderHandlers(deps: HandlerDeps) {
   const { orders, outbox, now, relay } = deps
+  const changes = new OrderChanges(deps.db, outbox)
+  const changed = (id: string) => {
+    deps.ordersChanged([id], false)
+    deps.statusChanged()
+    relay.kick()
+  }
   return {
+    updateOrder: ({ id, version, order: input }) => {
+      const order = validateOrder(input, deps.defaultCurrency())
+      const r = changes.update(id, version, order, new Date(now()))
+      changed(id)
+      return { id, ...r }
+    },
+    cancelOrder: ({ id, version, reason }) => {
+      const r = changes.cancel(id, version, reason ?? null, new Date(now()))
+      changed(id)
+      return { id, ...r }
+    },
     createOrder: (input) => {
       // Shape is checked by the dispatcher; validateOrder adds the rules zod
       // cannot say (trimmed lengths, money in the currency's minor units).

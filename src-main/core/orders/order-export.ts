@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import { formatMinor } from '../../../src-preload/money'
+import { formatMinor } from '../../../src-shared/money'
 import type { SqliteDatabase } from '../db/native-sqlite'
 import { OrderQuery, type OrderFilter, type OrderRowFull } from './order-query'
 

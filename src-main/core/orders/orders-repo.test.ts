@@ -42,6 +42,7 @@ describe('creating an order', () => {
     })
     expect(JSON.parse(row.payload as string)).toEqual({
       id: summary.id,
+      version: 1,
       customer: 'Ada',
       note: null,
       currency: 'USD',
@@ -93,6 +94,11 @@ describe('listing orders', () => {
   it('get returns the items with line totals, or null', () => {
     const { summary } = orders.create(order())
     expect(orders.get(summary.id)?.items).toEqual([{ name: 'Tea', quantity: 3, unitPriceMinor: 120, lineTotalMinor: 360 }])
+    // stored exactly, as thousandths, with its version 1 in the history table
+    expect(JSON.parse(db.prepare('SELECT items FROM orders WHERE id = ?').pluck().get(summary.id) as string)).toEqual([
+      { name: 'Tea', quantityMilli: 3000, unitPriceMinor: 120 },
+    ])
+    expect(db.prepare('SELECT version, kind FROM order_versions WHERE order_id = ?').all(summary.id)).toEqual([{ version: 1, kind: 'created' }])
     expect(orders.get('missing')).toBeNull()
   })
 })

@@ -1,20 +1,29 @@
-import type { LineItem, OrderSummary, SyncState } from '../../../src-preload/contract'
+import type { LineItem, OrderSummary, SyncState } from '../../../src-shared/contract'
 import type { SqliteDatabase } from '../db/native-sqlite'
 import { uuidv7 } from '../ids'
 import type { OutboxRepo } from '../outbox/outbox-repo'
 import type { ValidOrder } from './validate-order'
+import { lineTotalMinor } from '../../../src-shared/protocol'
 
 export const ORDER_CREATED = 'OrderCreated'
 
 /** The order as it is sent to the server: the `OrderCreated` payload. */
 export interface OrderPayload {
   id: string
+  version: number
   customer: string
   note: string | null
   currency: string
   items: { name: string; quantity: number; unitPriceMinor: number }[]
   totalMinor: number
   createdAt: string
+}
+
+/** A line item as the orders row stores it: exact integer thousandths, never a float. */
+interface StoredItem {
+  name: string
+  quantityMilli: number
+  unitPriceMinor: number
 }
 
 interface OrderRow {
@@ -25,6 +34,8 @@ interface OrderRow {
   items: string
   total_minor: number
   created_at: string
+  version: number
+  state: 'open' | 'cancelled'
 }
 
 interface OrderSyncRow {
@@ -42,6 +53,7 @@ export interface CreateOrderHooks {
 
 export class OrdersRepo {
   private readonly insertOrder
+  private readonly insertVersion
   private readonly pageStmt
   private readonly countStmt
   private readonly getStmt
@@ -56,11 +68,14 @@ export class OrdersRepo {
        VALUES (@id, @customer, @note, @currency, @items, @totalMinor, @createdAt)`,
     )
     this.pageStmt = db.prepare(
-      `SELECT id, customer, note, currency, items, total_minor, created_at FROM orders
+      `SELECT id, customer, note, currency, items, total_minor, created_at, version, state FROM orders
        ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
     )
+    this.insertVersion = db.prepare(
+      `INSERT INTO order_versions (order_id, version, kind, snapshot, event_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
+    )
     this.countStmt = db.prepare('SELECT count(*) FROM orders').pluck()
-    this.getStmt = db.prepare('SELECT id, customer, note, currency, items, total_minor, created_at FROM orders WHERE id = ?')
+    this.getStmt = db.prepare('SELECT id, customer, note, currency, items, total_minor, created_at, version, state FROM orders WHERE id = ?')
     this.syncRowsStmt = db.prepare(
       `SELECT aggregate_id, status, sent_at, last_error, discarded_at FROM outbox
        WHERE aggregate_id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
@@ -75,8 +90,14 @@ export class OrdersRepo {
     const id = uuidv7(now.getTime())
     const eventId = uuidv7(now.getTime())
     const createdAt = now.toISOString()
+    const stored: StoredItem[] = order.items.map(({ name, quantity, unitPriceMinor }) => ({
+      name,
+      quantityMilli: Math.round(quantity * 1000),
+      unitPriceMinor,
+    }))
     const payload: OrderPayload = {
       id,
+      version: 1,
       customer: order.customer,
       note: order.note,
       currency: order.currency,
@@ -90,10 +111,18 @@ export class OrdersRepo {
         customer: order.customer,
         note: order.note,
         currency: order.currency,
-        items: JSON.stringify(payload.items),
+        items: JSON.stringify(stored),
         totalMinor: order.totalMinor,
         createdAt,
       })
+      this.insertVersion.run(
+        id,
+        1,
+        'created',
+        JSON.stringify({ customer: order.customer, note: order.note, currency: order.currency, items: stored, totalMinor: order.totalMinor, state: 'open', cancelReason: null }),
+        eventId,
+        createdAt,
+      )
       hooks.afterOrderInsert?.()
       this.outbox.enqueue({ id: eventId, aggregateId: id, type: ORDER_CREATED, payload: JSON.stringify(payload), createdAt })
     }).immediate()
@@ -110,6 +139,8 @@ export class OrdersRepo {
         syncedAt: null,
         syncError: null,
         discarded: false,
+        version: 1,
+        state: 'open',
       },
     }
   }
@@ -129,9 +160,11 @@ export class OrdersRepo {
     if (!row) return null
     const [summary] = this.withSync([row])
     if (!summary) return null
-    const items = (JSON.parse(row.items) as OrderPayload['items']).map((it) => ({
-      ...it,
-      lineTotalMinor: it.quantity * it.unitPriceMinor,
+    const items = (JSON.parse(row.items) as StoredItem[]).map((it) => ({
+      name: it.name,
+      quantity: it.quantityMilli / 1000,
+      unitPriceMinor: it.unitPriceMinor,
+      lineTotalMinor: Number(lineTotalMinor(it.quantityMilli, it.unitPriceMinor)),
     }))
     return { ...summary, note: row.note, items }
   }
@@ -158,6 +191,8 @@ export class OrdersRepo {
         totalMinor: r.total_minor,
         createdAt: r.created_at,
         itemCount: countItems(r.items),
+        version: r.version,
+        state: r.state,
         ...sync,
       }
     })

@@ -47,17 +47,24 @@ describe('order validation', () => {
     expect(fieldsOf({ ...good, items: [{ ...good.items[0], name: 'n'.repeat(201) }] })).toEqual([{ field: 'items.0.name', code: 'too_long' }])
   })
 
-  it('quantity: an integer from 1 to 1,000,000', () => {
+  it('quantity: more than 0, at most 1,000,000, up to 3 decimals, stored exactly (issue 11)', () => {
     const q = (quantity: unknown) => ({ ...good, items: [{ ...good.items[0], quantity }] })
     expect(fieldsOf(q('0'))).toEqual([{ field: 'items.0.quantity', code: 'too_small' }])
     expect(fieldsOf(q(1_000_001))).toEqual([{ field: 'items.0.quantity', code: 'too_big' }])
-    expect(fieldsOf(q('1.5'))).toEqual([{ field: 'items.0.quantity', code: 'not_integer' }])
-    expect(fieldsOf(q(2.5))).toEqual([{ field: 'items.0.quantity', code: 'not_integer' }])
+    expect(validateOrder(q('1.5'), 'USD').items[0]?.quantity).toBe(1.5)
+    expect(validateOrder(q('1,5'), 'USD').items[0]?.quantity).toBe(1.5)
+    expect(validateOrder(q(2.5), 'USD').items[0]?.quantity).toBe(2.5)
+    expect(fieldsOf(q('1.2345'))).toEqual([{ field: 'items.0.quantity', code: 'too_many_decimals' }])
+    expect(fieldsOf(q(0.0001))).toEqual([{ field: 'items.0.quantity', code: 'too_many_decimals' }])
     // NaN and Infinity never come from the form (it sends text); they fail the shape check.
     expect(fieldsOf(q(Number.NaN))).toEqual([{ field: 'items.0.quantity', code: 'invalid_value' }])
     expect(fieldsOf(q(Number.POSITIVE_INFINITY))).toEqual([{ field: 'items.0.quantity', code: 'invalid_value' }])
-    expect(fieldsOf(q('-3'))).toEqual([{ field: 'items.0.quantity', code: 'not_integer' }])
+    expect(fieldsOf(q('-3'))).toEqual([{ field: 'items.0.quantity', code: 'too_many_decimals' }])
     expect(validateOrder(q(1_000_000), 'USD').items[0]?.quantity).toBe(1_000_000)
+    // 0.1 kg × 3 at 0.10: exact thousandths, line total rounded half up like the server (src-shared/protocol)
+    const rice = validateOrder({ ...good, items: [{ name: 'Rice', quantity: '0.333', unitPrice: '1.50' }] }, 'USD')
+    expect(rice.items[0]?.lineTotalMinor).toBe(50) // 0.333 × 150 = 49.95 → 50
+    expect(rice.totalMinor).toBe(50)
   })
 
   it('unit price: major units as typed, converted with the currency’s ISO 4217 digits, 0 to 10^10 minor', () => {

@@ -1,6 +1,6 @@
-import { CreateOrderInput, LIMITS, type FieldError } from '../../../src-preload/contract'
+import { CreateOrderInput, LIMITS, type FieldError } from '../../../src-shared/contract'
 import { OutpostError } from '../errors'
-import { parseQuantityText } from '../../../src-preload/money'
+import { lineTotalMinor, quantityToThousandths } from '../../../src-shared/protocol'
 import { isCurrency, parseMajorUnits } from './currency'
 import { zodIssuesToFieldErrors } from '../validation'
 
@@ -58,10 +58,11 @@ export function validateOrder(raw: unknown, defaultCurrency: string): ValidOrder
     else if (name.length > LIMITS.itemNameMax)
       fail(`${at}.name`, 'too_long', `Item name is at most ${LIMITS.itemNameMax} characters.`, { max: LIMITS.itemNameMax })
 
-    const quantity = parseQuantity(item.quantity)
-    if (quantity === null) fail(`${at}.quantity`, 'not_integer', 'Quantity must be a whole number.')
-    else if (quantity < LIMITS.quantityMin)
-      fail(`${at}.quantity`, 'too_small', `Quantity is at least ${LIMITS.quantityMin}.`, { min: LIMITS.quantityMin })
+    const milli = parseQuantityMilli(item.quantity)
+    const quantity = milli === null ? null : milli / 1000
+    if (milli === null || quantity === null) fail(`${at}.quantity`, 'too_many_decimals', 'Enter a quantity such as 2 or 1.5 (at most 3 decimals).')
+    else if (milli < 1)
+      fail(`${at}.quantity`, 'too_small', 'Quantity must be more than 0.', { min: 0 })
     else if (quantity > LIMITS.quantityMax)
       fail(`${at}.quantity`, 'too_big', `Quantity is at most ${LIMITS.quantityMax}.`, { max: LIMITS.quantityMax })
 
@@ -77,8 +78,8 @@ export function validateOrder(raw: unknown, defaultCurrency: string): ValidOrder
         unitPriceMinor = price.minor
       }
     }
-    if (quantity !== null && unitPriceMinor !== null) {
-      items.push({ name, quantity, unitPriceMinor, lineTotalMinor: quantity * unitPriceMinor })
+    if (milli !== null && quantity !== null && unitPriceMinor !== null) {
+      items.push({ name, quantity, unitPriceMinor, lineTotalMinor: Number(lineTotalMinor(milli, unitPriceMinor)) })
     }
   })
 
@@ -91,9 +92,16 @@ export function validateOrder(raw: unknown, defaultCurrency: string): ValidOrder
   return { customer, note: note === '' ? null : note, currency, items, totalMinor }
 }
 
-function parseQuantity(q: number | string): number | null {
-  if (typeof q === 'number') return Number.isInteger(q) ? q : null
-  return parseQuantityText(q)
+/**
+ * Exact integer thousandths (1.5 → 1500), read from the text digit by digit so
+ * no float error enters; "1,5" is read as 1.5 for comma locales. Null when it
+ * is not a non-negative number with at most 3 decimals.
+ */
+export function parseQuantityMilli(q: number | string): number | null {
+  if (typeof q === 'number') return q === 0 ? 0 : quantityToThousandths(q)
+  const m = /^(\d{1,9})(?:[.,](\d{1,3}))?$/.exec(q.trim())
+  if (!m) return null
+  return Number(m[1]) * 1000 + Number(((m[2] ?? '') + '000').slice(0, 3))
 }
 
 function validationError(fields: FieldError[]): OutpostError {

@@ -300,7 +300,7 @@ describe('ordering', () => {
     const expected = new Map<string, string[]>()
     db.transaction(() => {
       for (const a of aggregates) {
-        db.prepare(`INSERT INTO orders VALUES (?, 'c', NULL, 'USD', '[]', 0, '2026-01-01T00:00:00.000Z')`).run(a)
+        db.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at) VALUES (?, 'c', NULL, 'USD', '[]', 0, '2026-01-01T00:00:00.000Z')`).run(a)
       }
       for (let step = 0; step < 3; step++) {
         for (const a of aggregates) {
@@ -343,7 +343,7 @@ describe('ordering', () => {
     const db = openDatabase(dir.path)
     const repo = new OutboxRepo(db)
     const [x, y] = [uuidv7(), uuidv7()]
-    for (const a of [x, y]) db.prepare(`INSERT INTO orders VALUES (?, 'c', NULL, 'USD', '[]', 0, '2026-01-01T00:00:00.000Z')`).run(a)
+    for (const a of [x, y]) db.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at) VALUES (?, 'c', NULL, 'USD', '[]', 0, '2026-01-01T00:00:00.000Z')`).run(a)
     const ids = { x1: uuidv7(), x2: uuidv7(), y1: uuidv7() }
     repo.enqueue({ id: ids.x1, aggregateId: x, type: 'OrderCreated', payload: '{"bad":true}', createdAt: 't' })
     repo.enqueue({ id: ids.x2, aggregateId: x, type: 'OrderUpdated', payload: '{}', createdAt: 't' })

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react'
-import { SyncFilter, type OrderFilter } from '../../../src-preload/contract'
+import { SyncFilter, type OrderFilter } from '../../../src-shared/contract'
 import { dayEndIso, dayOfEnd, dayOfStart, dayStartIso, formatDay } from '../format/local-day'
 import { useLocale, useT } from '../i18n/use-t'
 import { useOrders } from '../stores/orders-store'

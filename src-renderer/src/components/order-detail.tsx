@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactElement } from 'react'
-import type { DeliveryAttempt, OutboxEventView } from '../../../src-preload/contract'
+import type { DeliveryAttempt, OutboxEventView } from '../../../src-shared/contract'
 import { formatCount } from '../format/count'
 import { formatMoney } from '../format/money'
 import { formatDateTime } from '../format/time'

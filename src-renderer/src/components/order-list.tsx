@@ -229,6 +229,8 @@ const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; ta
       data-index={index}
       data-order-id={order.id}
       data-sync-state={order.discarded ? 'discarded' : order.syncState}
+      data-order-state={order.state}
+      data-version={order.version}
       tabIndex={tabbable ? 0 : -1}
       onClick={(e) => {
         rememberOpened(index, e.currentTarget.closest('.order-list')?.scrollTop ?? 0)

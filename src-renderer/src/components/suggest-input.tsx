@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type KeyboardEvent, type ReactElement } from 'react'
-import type { ItemSuggestion } from '../../../src-preload/contract'
-import { formatMinor } from '../../../src-preload/money'
+import type { ItemSuggestion } from '../../../src-shared/contract'
+import { formatMinor } from '../../../src-shared/money'
 import { call } from '../api'
 import { formatMoney } from '../format/money'
 import { useLocale } from '../i18n/use-t'

@@ -285,6 +285,8 @@ export const en = {
   'errors.database_newer': 'The data was saved by a newer version of Outpost. Please update the app.',
   'errors.storage_unavailable': 'The data on this device cannot be reached right now',
   'errors.host_unreachable': 'Outpost’s local service is not running, so nothing was done',
+  'errors.stale_version': 'This order was changed elsewhere since you opened it. Reopen it to see the latest version',
+  'errors.order_cancelled': 'This order is cancelled and can no longer be changed',
 
   // Used when main sends one of the codes above without the params its text needs.
   'errorsPlain.too_short': 'Too short',

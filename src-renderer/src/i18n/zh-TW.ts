@@ -279,6 +279,8 @@ export const zhTW: Record<MessageKey, string> = {
   'errors.database_newer': '資料是由較新版本的 Outpost 儲存的,請更新應用程式。',
   'errors.storage_unavailable': '目前無法存取此裝置上的資料',
   'errors.host_unreachable': 'Outpost 的本機服務未執行，因此沒有執行任何動作',
+  'errors.stale_version': '您開啟此訂單後，它已在別處被修改。請重新開啟以查看最新版本',
+  'errors.order_cancelled': '此訂單已取消，無法再修改',
 
   'errorsPlain.too_short': '太短',
   'errorsPlain.too_long': '太長',

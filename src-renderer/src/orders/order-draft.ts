@@ -1,4 +1,4 @@
-import type { CreateOrderInput } from '../../../src-preload/contract'
+import type { CreateOrderInput } from '../../../src-shared/contract'
 import { parseMajorUnits, parseQuantity } from '../format/money'
 
 export interface LineDraft {

@@ -5,6 +5,10 @@
  * this file, so a method added here is a compile error everywhere it is not yet
  * wired. Schemas double as runtime validators: every value that crosses a
  * process boundary is `unknown` until one of these parses it.
+ *
+ * It lives in src-shared/ (with money.ts and the wire protocol) because main,
+ * the preload, the web host and the renderer all import it; the preload only
+ * exposes it (src-preload/index.ts).
  */
 import { z } from 'zod'
 
@@ -50,6 +54,9 @@ export const errorCodes = [
   'storage_unavailable',
   /** The renderer could not reach its host at all (the browser host stopped): nothing was done. */
   'host_unreachable',
+  // order lifecycle: the order changed since it was opened, or is cancelled
+  'stale_version',
+  'order_cancelled',
 ] as const
 export const ErrorCode = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -109,7 +116,8 @@ export type CreateOrderInput = z.infer<typeof CreateOrderInput>
 
 export const LineItem = z.object({
   name: z.string(),
-  quantity: z.number().int(),
+  /** Up to 3 decimals (1.5 kg); stored exactly as thousandths in main. */
+  quantity: z.number().positive(),
   unitPriceMinor: z.number().int(),
   lineTotalMinor: z.number().int(),
 })
@@ -131,6 +139,9 @@ export const OrderSummary = z.object({
   discarded: z.boolean(),
   /** What was ordered, shortened ("2 × Croissant, Tea +1"): list pages carry it. */
   itemsSummary: z.string().optional(),
+  /** Grows by one per change (issue 11); the version an edit names. */
+  version: z.number().int().min(1),
+  state: z.enum(['open', 'cancelled']),
 })
 export type OrderSummary = z.infer<typeof OrderSummary>
 
@@ -349,6 +360,22 @@ const EventIdInput = z.strictObject({ eventId: z.string().min(1).max(100) })
 const OrderIdInput = z.strictObject({ id: z.string().min(1).max(100) })
 const NoInput = z.undefined().or(z.strictObject({}))
 
+// Order lifecycle (issue 11): the caller names the version it edited, so a
+// stale edit is refused (`stale_version`) instead of overwriting another one.
+export const UpdateOrderInput = z.strictObject({
+  id: z.string().min(1).max(100),
+  version: z.number().int().min(1),
+  order: CreateOrderInput,
+})
+export type UpdateOrderInput = z.infer<typeof UpdateOrderInput>
+export const CancelOrderInput = z.strictObject({
+  id: z.string().min(1).max(100),
+  version: z.number().int().min(1),
+  reason: z.string().max(2000).nullable().optional(),
+})
+export type CancelOrderInput = z.infer<typeof CancelOrderInput>
+export const OrderChangeResult = z.object({ id: z.string(), version: z.number().int(), eventId: z.string() })
+
 // ---------------------------------------------------------------------------
 // The method map: the single source of truth for operation names.
 // ---------------------------------------------------------------------------
@@ -356,6 +383,8 @@ export const methods = {
   createOrder: { input: CreateOrderInput, output: OrderSummary },
   listOrders: { input: ListOrdersInput, output: OrderPage },
   getOrder: { input: OrderIdInput, output: OrderDetail },
+  updateOrder: { input: UpdateOrderInput, output: OrderChangeResult },
+  cancelOrder: { input: CancelOrderInput, output: OrderChangeResult },
   getStatus: { input: NoInput, output: SyncStatus },
   syncNow: { input: NoInput, output: SyncNowResult },
   listDeadEvents: { input: NoInput, output: z.array(DeadEvent) },
