@@ -17,6 +17,19 @@ export function minorDigits(code: string): number {
   return NON_TWO_DIGITS[code] ?? 2
 }
 
+/**
+ * Integer minor units as a plain decimal string in the currency's ISO digits
+ * ("1.50", "60", "-0.05"), without floating point: what parseMajorUnits reads
+ * back, for the CSV export and for a price the form fills in.
+ */
+export function formatMinor(minor: number, currency: string): string {
+  const digits = minorDigits(currency)
+  if (digits === 0) return String(minor)
+  const neg = minor < 0
+  const s = String(Math.abs(minor)).padStart(digits + 1, '0')
+  return `${neg ? '-' : ''}${s.slice(0, -digits)}.${s.slice(-digits)}`
+}
+
 export type ParsedAmount = { ok: true; minor: number } | { ok: false; code: 'invalid_number' | 'too_many_decimals' }
 
 /**

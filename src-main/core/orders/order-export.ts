@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import { minorDigits } from '../../../src-shared/money'
+import { formatMinor } from '../../../src-shared/money'
 import type { SqliteDatabase } from '../db/native-sqlite'
 import { OrderQuery, type OrderFilter, type OrderRowFull } from './order-query'
 
@@ -30,15 +30,6 @@ export interface ExportProgress {
 /** RFC 4180: quote a field that holds a comma, quote or line break; double the quotes. */
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-}
-
-/** Integer minor units as a decimal string in the currency's ISO digits, without floating point. */
-export function formatMinor(minor: number, currency: string): string {
-  const digits = minorDigits(currency)
-  if (digits === 0) return String(minor)
-  const neg = minor < 0
-  const s = String(Math.abs(minor)).padStart(digits + 1, '0')
-  return `${neg ? '-' : ''}${s.slice(0, -digits)}.${s.slice(-digits)}`
 }
 
 /** Thousandths as an exact decimal ("1.5"). */

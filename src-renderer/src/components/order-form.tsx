@@ -9,6 +9,7 @@ import { useSettings } from '../stores/settings-store'
 import { CurrencyOptions } from './currency-options'
 import { FieldErrorText, indexFieldErrors, invalidProps } from './field-error'
 import { Icon } from './icons'
+import { loadCustomerSuggestions, priceTextFor, SuggestInput, useItemSuggestions } from './suggest-input'
 
 /** DOM id for a field path from main ("items.0.name" → "order-items-0-name"). */
 const domId = (path: string) => `order-${path.replace(/\./g, '-')}`
@@ -130,15 +131,14 @@ export function OrderForm(): ReactElement {
       <div className="form-row two">
         <div className="field grow">
           <label htmlFor={domId('customer')}>{t('form.customer')}</label>
-          <input
-            {...invalidProps(byField.get('customer'), domId('customer'))}
-            data-testid="order-customer"
-            type="text"
-            autoComplete="off"
-            autoFocus
+          <SuggestInput
+            inputProps={{ ...invalidProps(byField.get('customer'), domId('customer')), 'data-testid': 'order-customer', type: 'text', autoComplete: 'off', autoFocus: true }}
+            listLabel={t('form.customerSuggestions')}
             value={draft.customer}
-            onChange={(e) => {
-              setDraft({ ...draft, customer: e.target.value })
+            load={loadCustomerSuggestions}
+            onPick={(s) => setDraft((d) => ({ ...d, customer: s.value }))}
+            onChange={(v) => {
+              setDraft((d) => ({ ...d, customer: v }))
               clearError('customer')
             }}
           />
@@ -181,6 +181,7 @@ export function OrderForm(): ReactElement {
             line={line}
             index={i}
             errors={byField}
+            currency={currency}
             onChange={setLine}
             onRemove={removeLine}
           />
@@ -235,11 +236,13 @@ function LineItemFields(props: {
   line: LineDraft
   index: number
   errors: ReadonlyMap<string, FieldError>
+  currency: string
   onChange: (index: number, field: LineField, value: string) => void
   onRemove: (index: number) => void
 }): ReactElement {
-  const { line, index, errors, onChange, onRemove } = props
+  const { line, index, errors, currency, onChange, onRemove } = props
   const t = useT()
+  const loadItems = useItemSuggestions()
   const n = index + 1
   const path = (f: LineField) => `items.${index}.${f}`
   const input = (field: LineField, testId: string, label: string, extra: { inputMode?: 'numeric' | 'decimal' }) => {
@@ -249,15 +252,31 @@ function LineItemFields(props: {
         <label htmlFor={domId(p)} className="visually-hidden">
           {label}
         </label>
-        <input
-          {...invalidProps(errors.get(p), domId(p))}
-          data-testid={testId}
-          type="text"
-          autoComplete="off"
-          inputMode={extra.inputMode}
-          value={line[field]}
-          onChange={(e) => onChange(index, field, e.target.value)}
-        />
+        {field === 'name' ? (
+          // An item name suggests previous items; picking one fills in its last price.
+          <SuggestInput
+            inputProps={{ ...invalidProps(errors.get(p), domId(p)), 'data-testid': testId, type: 'text', autoComplete: 'off' }}
+            listLabel={t('form.itemSuggestions')}
+            value={line.name}
+            load={loadItems}
+            onChange={(v) => onChange(index, 'name', v)}
+            onPick={(s) => {
+              onChange(index, 'name', s.value.name)
+              const price = priceTextFor(s.value, currency)
+              if (price !== null) onChange(index, 'unitPrice', price)
+            }}
+          />
+        ) : (
+          <input
+            {...invalidProps(errors.get(p), domId(p))}
+            data-testid={testId}
+            type="text"
+            autoComplete="off"
+            inputMode={extra.inputMode}
+            value={line[field]}
+            onChange={(e) => onChange(index, field, e.target.value)}
+          />
+        )}
       </div>
     )
   }

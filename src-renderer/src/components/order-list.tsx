@@ -1,12 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useCallback, useEffect, useRef, useState, type FocusEvent, type KeyboardEvent, type ReactElement } from 'react'
 import { formatMoney } from '../format/money'
-import { formatDateTime, formatWhen } from '../format/time'
+import { dayHeading, formatDay, localDayOf } from '../format/local-day'
+import { formatClock, formatDateTime } from '../format/time'
 import { errorMessage } from '../i18n/error-message'
 import { translateMessage } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'
 import { rowAt, useOrders } from '../stores/orders-store'
 import { useUi } from '../stores/ui-store'
+import { ExportButton } from './export-button'
 import { FilterBar } from './filter-bar'
 import { SearchBar } from './search-bar'
 import { TodaySummary } from './today-summary'
@@ -56,6 +58,9 @@ export function OrderList(): ReactElement {
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
+    // A slot is taller when a date heading opens it: slots are measured, by their own attribute
+    // (data-index is the row's, which focus code looks up).
+    indexAttribute: 'data-slot',
     overscan: 12,
     initialOffset: () => memory.scrollTop,
   })
@@ -134,6 +139,7 @@ export function OrderList(): ReactElement {
         <TodaySummary />
         <SearchBar />
         <FilterBar />
+        <ExportButton />
         <span className="muted" data-testid="order-count">
           {total !== null ? t('list.count', { count: total }) : loadError ? null : t('app.loading')}
         </span>
@@ -166,16 +172,28 @@ export function OrderList(): ReactElement {
         }}
       >
         {total === 0 ? <p className="empty">{t('list.empty')}</p> : null}
+        {total !== null && total > 0 ? (
+          <div className="order-columns" aria-hidden="true">
+            <span>{t('list.colCustomer')}</span>
+            <span>{t('list.colItems')}</span>
+            <span className="col-total">{t('list.colTotal')}</span>
+            <span>{t('list.colTime')}</span>
+            <span>{t('list.colSync')}</span>
+          </div>
+        ) : null}
         <div role="list" className="order-list-inner" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((vi) => (
             <div
               key={vi.key}
+              ref={virtualizer.measureElement}
+              data-slot={vi.index}
               role="listitem"
               aria-setsize={count}
               aria-posinset={vi.index + 1}
               className="order-slot"
-              style={{ height: vi.size, transform: `translateY(${vi.start}px)` }}
+              style={{ transform: `translateY(${vi.start}px)` }}
             >
+              <DateHeading index={vi.index} />
               <OrderRow index={vi.index} tabbable={vi.index === tabStop} />
             </div>
           ))}
@@ -220,11 +238,39 @@ const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; ta
       }}
     >
       <span className="row-customer">{order.customer}</span>
+      <span className="row-items muted" data-testid="row-items" title={order.itemsSummary}>
+        {order.itemsSummary ?? ''}
+      </span>
       <span className="row-total">{formatMoney(order.totalMinor, order.currency, locale)}</span>
+      {/* The date is in the heading above: one time per row. */}
       <time className="row-time" dateTime={order.createdAt} title={formatDateTime(order.createdAt, locale)}>
-        {formatWhen(order.createdAt, locale)}
+        {formatClock(order.createdAt, locale)}
       </time>
       <SyncBadge order={order} />
     </button>
+  )
+})
+
+/** "Today", "Yesterday", then the date: above the first row of each local day. */
+const DateHeading = memo(function DateHeading({ index }: { index: number }): ReactElement | null {
+  const t = useT()
+  const locale = useLocale()
+  const day = useOrders((s) => {
+    const row = rowAt(s.pages, index)
+    return row ? localDayOf(row.createdAt) : ''
+  })
+  const previous = useOrders((s) => {
+    if (index === 0) return null
+    const row = rowAt(s.pages, index - 1)
+    return row ? localDayOf(row.createdAt) : ''
+  })
+  // previous === '' : the row above is not loaded yet, so whether a day starts here is not known.
+  if (day === '' || previous === '' || previous === day) return null
+  const h = dayHeading(day)
+  const label = h.kind === 'today' ? t('list.today') : h.kind === 'yesterday' ? t('list.yesterday') : formatDay(h.day, locale)
+  return (
+    <div className="date-heading" data-testid="date-heading" role="heading" aria-level={3}>
+      {label}
+    </div>
   )
 })

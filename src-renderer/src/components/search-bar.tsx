@@ -8,7 +8,8 @@ const SEARCH_DEBOUNCE_MS = 150
 export function SearchBar(): ReactElement {
   const t = useT()
   const setFilter = useOrders((s) => s.setFilter)
-  const [text, setText] = useState('')
+  // Coming back to the list keeps the search that is still in force.
+  const [text, setText] = useState(() => useOrders.getState().filter.q ?? '')
   useEffect(() => {
     const timer = setTimeout(() => {
       const { filter } = useOrders.getState()
