@@ -219,7 +219,10 @@ const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; ta
         openOrder(order.id)
       }}
     >
-      <span className="row-customer">{order.customer}</span>
+      <span className="row-customer">
+        {order.customer}
+        {order.state === 'cancelled' ? <span className="row-cancelled"> {t('order.stateCancelled')}</span> : null}
+      </span>
       <span className="row-total">{formatMoney(order.totalMinor, order.currency, locale)}</span>
       <time className="row-time" dateTime={order.createdAt} title={formatDateTime(order.createdAt, locale)}>
         {formatWhen(order.createdAt, locale)}

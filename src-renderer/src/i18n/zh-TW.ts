@@ -340,4 +340,33 @@ export const zhTW: Record<MessageKey, string> = {
 
   // 瀏覽器主機的終端機訊息。
   'cli.quitWaiting': '{count, plural, other {# 筆訂單等待同步。}}{configured, select, yes {下次執行 Outpost 時會送出。} other {尚未設定伺服器，訂單會保留在此裝置上，直到設定伺服器為止（設定 › API 位址，或 --api-url）。}}',
+
+  // 訂單生命週期（議題 11）：編輯、取消、複製、復原、歷程。
+  'form.editTitle': '編輯訂單',
+  'form.editSubmit': '儲存變更',
+  'form.editCancel': '取消',
+  'actions.label': '訂單操作',
+  'actions.edit': '編輯',
+  'actions.cancel': '取消訂單',
+  'actions.duplicate': '複製',
+  'cancelOrder.title': '要取消這筆訂單嗎？',
+  'cancelOrder.body': '{customer} 的訂單會留在清單中並標示為已取消，之後無法再修改。伺服器也會收到通知。',
+  'cancelOrder.reason': '原因（選填）',
+  'cancelOrder.yes': '取消訂單',
+  'cancelOrder.no': '保留訂單',
+  'order.cancelled': '訂單已取消',
+  'order.stateCancelled': '已取消',
+  'detail.cancelled': '此訂單已取消。',
+  'detail.cancelledBecause': '此訂單已取消：{reason}',
+  'detail.versions': '版本',
+  'undo.label': '復原',
+  'undo.done': '已復原',
+  'version.created': '第 {version} 版：建立',
+  'version.updated': '第 {version} 版：編輯',
+  'version.cancelled': '第 {version} 版：取消',
+  'versionDelivery.pending': '等待送出',
+  'versionDelivery.sent': '已在伺服器上',
+  'versionDelivery.dead': '需要處理',
+  'versionDelivery.discarded': '未送出（已捨棄）',
+  'versionDelivery.unknown': '沒有記錄',
 }

@@ -1,5 +1,5 @@
-import type { CreateOrderInput } from '../../../src-preload/contract'
-import { parseMajorUnits, parseQuantity } from '../format/money'
+import type { CreateOrderInput, OrderDetail } from '../../../src-preload/contract'
+import { minorDigits, minorToDecimalString, parseMajorUnits, parseQuantity } from '../format/money'
 
 export interface LineDraft {
   /** React key only; never sent. */
@@ -67,4 +67,24 @@ export function previewTotalMinor(draft: Pick<OrderDraft, 'currency' | 'items'>)
 export function draftHasContent(draft: OrderDraft): boolean {
   if (draft.customer.trim() !== '' || draft.note.trim() !== '') return true
   return draft.items.some((i) => i.name.trim() !== '' || i.unitPrice.trim() !== '' || (i.quantity.trim() !== '' && i.quantity.trim() !== '1'))
+}
+
+/**
+ * A saved order back in the form's terms (edit, duplicate, undo): prices as
+ * plain decimals in the currency's digits ("12.50"), so what goes back to
+ * main parses to exactly the same minor units.
+ */
+export function draftFromOrder(order: Pick<OrderDetail, 'customer' | 'currency' | 'note' | 'items'>): OrderDraft {
+  const digits = minorDigits(order.currency)
+  return {
+    customer: order.customer,
+    currency: order.currency,
+    note: order.note ?? '',
+    items: order.items.map((i) => ({
+      key: nextKey++,
+      name: i.name,
+      quantity: String(i.quantity),
+      unitPrice: minorToDecimalString(i.unitPriceMinor, digits),
+    })),
+  }
 }
