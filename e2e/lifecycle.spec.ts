@@ -148,3 +148,33 @@ test.describe('order lifecycle', () => {
     expect(oops).toMatchObject({ version: 2, state: 'cancelled' })
   })
 })
+
+test.describe('order entry that fits real sales', () => {
+  test('decimal quantities up to 3 places are previewed, saved exactly and shown; errors are in words', async ({ app }) => {
+    const page = await app.start()
+    const form = page.getByTestId('order-form')
+    // No items at all: said in words, and nothing is written.
+    await form.getByTestId('order-customer').fill('Rice Buyer')
+    await form.getByTestId('remove-line-item').click()
+    await form.getByTestId('order-submit').click()
+    await expect(page.locator('[data-testid="field-error"][data-field="items"]')).toHaveText('Add at least one item')
+    await form.getByTestId('add-line-item').click()
+    const line = form.getByTestId('line-item').first()
+    await line.getByTestId('line-item-name').fill('Rice')
+    await line.getByTestId('line-item-qty').fill('1.2345')
+    await line.getByTestId('line-item-price').fill('2.00')
+    await form.getByTestId('order-submit').click()
+    await expect(page.locator('[data-testid="field-error"][data-field="items.0.quantity"]')).toContainText('Enter a quantity such as 2 or 1.5')
+    expect(app.query('SELECT id FROM orders')).toEqual([])
+
+    await line.getByTestId('line-item-qty').fill('1,5')
+    await expect(form.getByTestId('order-total')).toHaveText('$3.00')
+    await form.getByTestId('order-submit').click()
+    await expect(row(page, 'Rice Buyer')).toHaveCount(1)
+    const [stored] = app.query<{ items: string }>('SELECT items FROM orders')
+    expect(JSON.parse(stored!.items)).toMatchObject([{ name: 'Rice', quantityMilli: 1500, unitPriceMinor: 200 }])
+    await openOrder(page, 'Rice Buyer')
+    await expect(page.getByTestId('detail-item')).toContainText('1.5')
+    await expect(page.getByTestId('detail-total')).toHaveText('$3.00')
+  })
+})

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactElement } from 'react'
 import type { DeliveryAttempt, OrderDetail, OutboxEventView } from '../../../src-preload/contract'
 import { formatCount } from '../format/count'
 import { formatMoney } from '../format/money'
+import { formatQuantity } from '../format/quantity'
 import { formatDateTime } from '../format/time'
 import { errorMessage } from '../i18n/error-message'
 import { translateMessage, type MessageKey, type Translate } from '../i18n/translate'
@@ -128,7 +129,7 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
               {shown.items.map((item, i) => (
                 <tr key={i} data-testid="detail-item">
                   <td>{item.name}</td>
-                  <td className="num">{formatCount(item.quantity, locale)}</td>
+                  <td className="num">{formatQuantity(item.quantity, locale)}</td>
                   <td className="num">{money(item.unitPriceMinor)}</td>
                   <td className="num">{money(item.lineTotalMinor)}</td>
                 </tr>

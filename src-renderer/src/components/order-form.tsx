@@ -301,7 +301,7 @@ function LineItemFields(props: {
   return (
     <div className="line-item" data-testid="line-item" data-line-key={line.key} role="group" aria-label={t('form.item', { index: n })}>
       {input('name', 'line-item-name', t('form.itemName'), {})}
-      {input('quantity', 'line-item-qty', t('form.quantity'), { inputMode: 'numeric' })}
+      {input('quantity', 'line-item-qty', t('form.quantity'), { inputMode: 'decimal' })}
       {input('unitPrice', 'line-item-price', t('form.unitPrice'), { inputMode: 'decimal' })}
       <button
         type="button"

@@ -11,8 +11,10 @@ export function OrderVersionList({ versions }: { versions: readonly OrderVersion
     <ol className="version-list">
       {versions.map((v) => (
         <li key={`${v.version}-${v.at}`} data-testid="order-version" data-version={v.version} data-kind={v.kind} data-delivery={v.delivery}>
-          <span className="version-kind">{t(`version.${v.kind}`, { version: v.version })}</span>{' '}
-          <time dateTime={v.at}>{formatDateTime(v.at, locale)}</time>{' '}
+          <span className="version-kind">{t(`version.${v.kind}`, { version: v.version })}</span>
+          {' · '}
+          <time dateTime={v.at}>{formatDateTime(v.at, locale)}</time>
+          {' · '}
           <span className={`version-delivery delivery-${v.delivery}`}>{t(`versionDelivery.${v.delivery}`)}</span>
         </li>
       ))}

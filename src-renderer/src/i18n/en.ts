@@ -376,6 +376,12 @@ export const en = {
   'versionDelivery.dead': 'Needs attention',
   'versionDelivery.discarded': 'Not sent (discarded)',
   'versionDelivery.unknown': 'Not recorded',
+  'fieldWords.itemsEmpty': 'Add at least one item',
+  'fieldWords.customerRequired': 'Enter the customer’s name',
+  'fieldWords.itemNameRequired': 'Enter what was sold',
+  'fieldWords.quantityInvalid': 'Enter a quantity such as 2 or 1.5 (at most 3 decimals)',
+  'fieldWords.quantityZero': 'The quantity must be more than 0',
+  'fieldWords.priceInvalid': 'Enter a price such as 12.50',
 } as const satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

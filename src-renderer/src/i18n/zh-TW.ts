@@ -369,4 +369,10 @@ export const zhTW: Record<MessageKey, string> = {
   'versionDelivery.dead': '需要處理',
   'versionDelivery.discarded': '未送出（已捨棄）',
   'versionDelivery.unknown': '沒有記錄',
+  'fieldWords.itemsEmpty': '請至少加入一個品項',
+  'fieldWords.customerRequired': '請輸入顧客名稱',
+  'fieldWords.itemNameRequired': '請輸入品項名稱',
+  'fieldWords.quantityInvalid': '請輸入數量，例如 2 或 1.5（最多 3 位小數）',
+  'fieldWords.quantityZero': '數量必須大於 0',
+  'fieldWords.priceInvalid': '請輸入價格，例如 12.50',
 }

@@ -65,3 +65,13 @@ describe('draftFromOrder', () => {
     expect(previewTotalMinor(usd)).toBe(5)
   })
 })
+
+describe('previewTotalMinor with decimal quantities', () => {
+  it('totals 1.5 kg and rounds each line half up, as main does', () => {
+    expect(previewTotalMinor({ currency: 'USD', items: [line('Rice', '1.5', '2.00')] })).toBe(300)
+    expect(previewTotalMinor({ currency: 'USD', items: [line('Rice', '1,5', '2.00')] })).toBe(300)
+    // 0.333 × 0.05 = 0.01665 → 2 cents (half up), not 1.
+    expect(previewTotalMinor({ currency: 'USD', items: [line('a', '0.333', '0.05')] })).toBe(2)
+    expect(previewTotalMinor({ currency: 'USD', items: [line('a', '1.2345', '1')] })).toBe(0)
+  })
+})

@@ -1,5 +1,6 @@
 import type { CreateOrderInput, OrderDetail } from '../../../src-preload/contract'
-import { minorDigits, minorToDecimalString, parseMajorUnits, parseQuantity } from '../format/money'
+import { lineTotalMinor } from '../../../src-shared/protocol'
+import { minorDigits, minorToDecimalString, parseMajorUnits, parseQuantityMilli } from '../format/money'
 
 export interface LineDraft {
   /** React key only; never sent. */
@@ -54,10 +55,11 @@ export function previewTotalMinor(draft: Pick<OrderDraft, 'currency' | 'items'>)
   const currency = normalizeCurrency(draft.currency)
   let total = 0
   for (const item of draft.items) {
-    const q = parseQuantity(item.quantity)
+    const q = parseQuantityMilli(item.quantity)
     const p = parseMajorUnits(item.unitPrice, currency)
-    if (q === null || !p.ok) continue
-    total += q * p.minor
+    if (q === null || q === 0 || !p.ok) continue
+    // Half up per line, exactly as main and the server total it.
+    total += Number(lineTotalMinor(q, p.minor))
     if (!Number.isSafeInteger(total)) return null
   }
   return total
