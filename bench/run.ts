@@ -18,16 +18,17 @@ const EXEC_ORDER: readonly ScenarioName[] = ['write', 'reconnect', 'drain', 'mem
 type Outcomes = Partial<{ [S in ScenarioName]: ScenarioOutcome<S> }>
 
 async function main(): Promise<number> {
-  const { flags, positionals } = parseFlags(process.argv.slice(2))
+  let parsed
+  try {
+    parsed = parseFlags(process.argv.slice(2), ['out'])
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}\n${USAGE}`)
+    return 2
+  }
+  const { flags, positionals } = parsed
   if (flags.has('help')) {
     console.log(USAGE)
     return 0
-  }
-  for (const f of flags.keys()) {
-    if (f !== 'out') {
-      console.error(`bench: unknown option --${f}\n${USAGE}`)
-      return 2
-    }
   }
   const unknown = positionals.filter((p) => !(SCENARIO_NAMES as readonly string[]).includes(p))
   if (unknown.length > 0) {

@@ -28,12 +28,9 @@ export interface SoakOptions {
 }
 
 export function parseSoakArgs(argv: readonly string[]): SoakOptions | 'help' {
-  const { flags, positionals } = parseFlags(argv)
+  const { flags, positionals } = parseFlags(argv, ['orders', 'kills', 'fail-rate', 'out'])
   if (flags.has('help')) return 'help'
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
-  for (const f of flags.keys()) {
-    if (!['orders', 'kills', 'fail-rate', 'out'].includes(f)) throw new UsageError(`unknown option --${f}`)
-  }
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = flags.get(name)
     if (raw === undefined) return fallback

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type {} from '../src-preload/contract' // declares window.outpost
+import type {} from '../src-shared/contract' // declares window.outpost
 import { REPO_ROOT } from '../src-main/cli/cli-support'
 import { freeLoopbackPort } from '../src-main/cli/free-port'
 import { expect, test } from './fixtures'
@@ -162,12 +162,15 @@ test.describe('browser host terminal', () => {
     proc.stderr.on('data', (d: Buffer) => (output += d.toString()))
     try {
       await expect.poll(() => output, { timeout: 30_000 }).toContain('Outpost is running at')
+      // The host only answers callers holding the per-run secret of the page it serves.
+      const page = await (await fetch(`http://127.0.0.1:${port}/`)).text()
+      const secret = /<meta name="outpost-session" content="([^"]+)">/.exec(page)?.[1]
+      expect(secret, 'the served page carries the session secret').toBeTruthy()
       const res = await fetch(`http://127.0.0.1:${port}/api/invoke/createOrder`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-outpost-session': secret ?? '' },
         body: JSON.stringify({ customer: 'Quit', items: [{ name: 'Tea', quantity: '1', unitPrice: '1' }] }),
       })
-      // The host may ask for its page secret; then the order comes from the page instead.
       expect(res.status, await res.clone().text()).toBe(200)
       const exited = new Promise((resolve) => proc.once('exit', resolve))
       proc.kill('SIGTERM')

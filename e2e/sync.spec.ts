@@ -1,4 +1,4 @@
-import type {} from '../src-preload/contract' // declares window.outpost
+import type {} from '../src-shared/contract' // declares window.outpost
 import { expect, test } from './fixtures'
 import { createConfirmedOrder, saveScreenshot } from './ui-helpers'
 

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { eventChannel, invokeChannel, methodNames } from './contract'
+import { eventChannel, invokeChannel, methodNames } from '../src-shared/contract'
 
 const here = dirname(fileURLToPath(import.meta.url))
 

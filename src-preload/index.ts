@@ -5,7 +5,7 @@
  * (out/preload/index.cjs) because a sandboxed preload cannot load modules.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { eventChannel, invokeChannel, type EventName, type EventPayload, type OutpostApi } from './contract'
+import { eventChannel, invokeChannel, type EventName, type EventPayload, type OutpostApi } from '../src-shared/contract'
 
 function subscribe<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
   const channel = eventChannel(name)

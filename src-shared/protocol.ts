@@ -40,7 +40,8 @@ export const WireEvent = z.object({
   occurredAt: z.string().min(1).max(100),
   payload: z.unknown().refine((v) => v !== undefined, { message: 'payload is required' }),
 })
-export type WireEvent = z.infer<typeof WireEvent>
+/** `payload` stays `unknown` until its type's schema parses it (the refine only says it is present). */
+export type WireEvent = Omit<z.infer<typeof WireEvent>, 'payload'> & { payload: unknown }
 
 export const EventsRequest = z.object({ events: z.array(WireEvent).min(1) })
 export type EventsRequest = z.infer<typeof EventsRequest>
@@ -48,9 +49,13 @@ export type EventsRequest = z.infer<typeof EventsRequest>
 // ---------------------------------------------------------------------------
 // Results.
 
+// What a receiver sends is the strict type below; what a client parses is
+// lenient where a conforming client must tolerate an older or newer server: a
+// rejection without a sentence, or with a code this version does not know,
+// is still a rejection of that one event, not a broken answer for the batch.
 export const EventResult = z.union([
   z.object({ id: z.string(), status: z.enum(['accepted', 'duplicate']) }),
-  z.object({ id: z.string(), status: z.literal('rejected'), error: z.string().min(1), code: z.enum(REJECTION_CODES).optional() }),
+  z.object({ id: z.string(), status: z.literal('rejected'), error: z.string().optional(), code: z.string().max(100).optional() }),
 ])
 export type EventResult =
   | { id: string; status: 'accepted' | 'duplicate' }

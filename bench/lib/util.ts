@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { cpSync, mkdirSync } from 'node:fs'
 import { tempDir } from '../../src-main/testing/temp-dir'
 import { dirname, join } from 'node:path'
-import { REPO_ROOT } from '../../src-main/cli/cli-support'
+import { parseArgs } from 'node:util'
+import { REPO_ROOT, UsageError } from '../../src-main/cli/cli-support'
 import type { Logger } from '../../src-main/core/core-types'
 import { consoleLogger } from '../../src-main/core/util/console-logger'
 import { withTimeout } from '../../src-main/core/util/timeout'
@@ -173,23 +174,20 @@ export async function startApiProcess(dbFile: string, opts: { port?: number } = 
   }
 }
 
-/** Parses `--name value` flags and positionals without a schema (the CLIs validate). */
-export function parseFlags(argv: readonly string[]): { flags: Map<string, string>; positionals: string[] } {
-  const flags = new Map<string, string>()
-  const positionals: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? ''
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=')
-      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1))
-      else {
-        const next = argv[i + 1]
-        if (next !== undefined && !next.startsWith('--')) {
-          flags.set(a.slice(2), next)
-          i++
-        } else flags.set(a.slice(2), 'true')
-      }
-    } else positionals.push(a)
+/**
+ * `--name value` flags (the names given, each a string, plus `--help`) and
+ * positionals, through node:util parseArgs like every other CLI. An unknown or
+ * valueless flag is a UsageError with parseArgs' own words.
+ */
+export function parseFlags(argv: readonly string[], names: readonly string[]): { flags: Map<string, string>; positionals: string[] } {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } }
+  for (const n of names) options[n] = { type: 'string' }
+  let parsed
+  try {
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true })
+  } catch (err) {
+    throw new UsageError((err as Error).message)
   }
-  return { flags, positionals }
+  const flags = new Map(Object.entries(parsed.values).map(([k, v]) => [k, String(v)]))
+  return { flags, positionals: parsed.positionals }
 }

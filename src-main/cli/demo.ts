@@ -13,19 +13,26 @@ import { join } from 'node:path'
 import { createCore } from '../core/create-core'
 import { startReferenceApi, type ReferenceApi } from '../reference-api/server'
 import { startWebHost } from '../web/web-host'
-import { ensureRendererBuilt, fatal, parseCli, parsePort, REPO_ROOT } from './cli-support'
+import { isHttpUrl } from '../core/config/api-config'
+import { ensureRendererBuilt, fatal, parseCli, parsePort, REPO_ROOT, UsageError } from './cli-support'
 import { freeLoopbackPort } from './free-port'
 
 async function main(): Promise<void> {
-  const values = parseCli({ web: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' } }, 'npm run demo [-- --web] [--port P] [--data-dir DIR]')
+  const values = parseCli(
+    { web: { type: 'boolean' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'api-url': { type: 'string' } },
+    'npm run demo [-- --web] [--port P] [--data-dir DIR] [--api-url URL]',
+  )
   if (!values) return
+  // --api-url: a receiver that is already running (e.g. `npm run server -- --insecure-no-auth`) instead of the reference API.
+  const externalApi = values['api-url'] ?? null
+  if (externalApi !== null && !isHttpUrl(externalApi)) throw new UsageError(`--api-url must be an http(s) URL, got "${externalApi}"`)
   const demoDir = values['data-dir'] ?? join(tmpdir(), 'outpost-demo')
   mkdirSync(demoDir, { recursive: true })
   const apiPort = await freeLoopbackPort()
   const apiDb = join(demoDir, 'reference-api.db')
-  let api: ReferenceApi | null = await startReferenceApi({ port: apiPort, dbFile: apiDb })
-  const apiUrl = api.url
-  console.log(`Reference API: ${apiUrl}   (its orders: ${apiUrl}/orders)`)
+  let api: ReferenceApi | null = externalApi === null ? await startReferenceApi({ port: apiPort, dbFile: apiDb }) : null
+  const apiUrl = api?.url ?? externalApi ?? ''
+  console.log(`${api ? 'Reference API' : 'Receiver'}: ${apiUrl}   (its orders: ${apiUrl}/orders)`)
 
   let stopApp: () => Promise<void>
   if (values.web) {
@@ -75,7 +82,9 @@ async function main(): Promise<void> {
       const key = buf.toString()
       void (async () => {
         if (key === 'q' || key === '\u0003') return shutdown()
-        if (key === 'd' && api) {
+        if (externalApi !== null && (key === 'd' || key === 'u' || key === 'f')) {
+          console.log('The keys d, u and f control the built-in reference API; stop or start your receiver yourself.')
+        } else if (key === 'd' && api) {
           await api.close()
           api = null
           console.log('API is DOWN. New orders are saved and wait.')

@@ -5,7 +5,7 @@ import type {
   MethodOutput,
   Result,
   SyncStatus,
-} from '../../src-preload/contract'
+} from '../../src-shared/contract'
 import type { Writable } from 'node:stream'
 import type { ExportProgress } from './orders/order-export'
 import type { FetchLike } from './sync/api-client'

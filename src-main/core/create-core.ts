@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { methods, OrderFilter, type EventName, type EventPayload, type MethodName } from '../../src-preload/contract'
+import { methods, OrderFilter, type EventName, type EventPayload, type MethodName } from '../../src-shared/contract'
 import { ApiConfig } from './config/api-config'
 import type { Core, CoreDiagnostics, CoreOptions, SecretBox } from './core-types'
 import { openDatabase, schemaVersion } from './db/open-database'
@@ -17,7 +17,8 @@ import { plaintextSecretBox, SettingsRepo } from './settings/settings-repo'
 import { RelayLease } from './sync/lease'
 import { createNodeHttpFetch } from './sync/node-http-fetch'
 import { DEFAULT_TUNING, Relay } from './sync/relay'
-import { computeStatus, Throttle } from './sync/status-model'
+import { systemTimers, throttle } from '../../src-shared/throttle'
+import { computeStatus } from './sync/status-model'
 import { consoleLogger } from './util/console-logger'
 import { redactUrl } from './util/redact-url'
 import { scrubbingLogger, scrubValue } from './util/scrub-secret'
@@ -29,7 +30,7 @@ export const DEFAULT_CURRENCY = 'USD'
  *
  * This is the composition root. The handlers themselves live in
  * `handlers/*-handlers.ts`, one group per concern; a new contract method is
- * its schema in src-preload/contract.ts plus one handler in a group (listed in
+ * its schema in src-shared/contract.ts plus one handler in a group (listed in
  * `combineHandlers` below). The dispatcher parses every input with the
  * contract before a handler runs.
  */
@@ -60,9 +61,9 @@ export function createCore(options: CoreOptions): Core {
   let closed = false
   // Electron passes net.fetch; under plain Node the relay uses node:http.
   const nodeFetch = createNodeHttpFetch()
-  const statusThrottle = new Throttle(100, () => {
+  const statusThrottle = throttle(() => {
     if (!closed) emitter.emit('status', status())
-  }, now)
+  }, 100, { ...systemTimers, now })
   const relay = new Relay({
     outbox,
     lease: new RelayLease(db, tuning.leaseTtlMs, now),
@@ -75,7 +76,7 @@ export function createCore(options: CoreOptions): Core {
     onChange: (change) => {
       if (closed) return
       if (change.orderIds && change.orderIds.length > 0) emitter.emit('ordersChanged', { orderIds: change.orderIds, created: false })
-      statusThrottle.request()
+      statusThrottle()
     },
   })
 
@@ -96,7 +97,7 @@ export function createCore(options: CoreOptions): Core {
     log,
     now,
     ordersChanged: (orderIds, created) => emitter.emit('ordersChanged', { orderIds, created }),
-    statusChanged: () => statusThrottle.request(),
+    statusChanged: () => statusThrottle(),
     status,
     defaultCurrency,
   }

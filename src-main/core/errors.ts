@@ -1,4 +1,4 @@
-import type { AppError, ErrorCode, FieldError } from '../../src-preload/contract'
+import type { AppError, ErrorCode, FieldError } from '../../src-shared/contract'
 
 /**
  * An error meant for the user: it carries an i18n code, never a stack. Anything

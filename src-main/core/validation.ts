@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { FieldError } from '../../src-preload/contract'
+import type { FieldError } from '../../src-shared/contract'
 import { OutpostError } from './errors'
 
 /** Turns zod's issues into the contract's field errors (i18n codes, dotted paths). */

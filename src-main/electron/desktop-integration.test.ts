@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { SyncStatus } from '../../src-preload/contract'
+import type { SyncStatus } from '../../src-shared/contract'
 import { DAY_MS, fileNotifyStore, NotificationPlanner, trayTooltip, waitingCount, type NotifyState, type NotifyStore } from './desktop-integration'
 import { pickShellLanguage, shellStrings } from './shell-strings'
 

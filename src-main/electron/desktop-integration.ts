@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { writeFileAtomicSync } from '../core/util/atomic-write'
-import type { SyncStatus } from '../../src-preload/contract'
+import type { SyncStatus } from '../../src-shared/contract'
 import type { ShellStrings } from './shell-strings'
 
 export const NOTIFY_STATE_FILE = 'notifications.json'

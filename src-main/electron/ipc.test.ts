@@ -1,6 +1,6 @@
 import type { IpcMainInvokeEvent } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
-import { eventChannel, eventNames, invokeChannel, methodNames, type EventName } from '../../src-preload/contract'
+import { eventChannel, eventNames, invokeChannel, methodNames, type EventName } from '../../src-shared/contract'
 import type { CoreHandlers } from '../core/core-types'
 import { APP_INDEX_URL, isAppPageUrl } from './app-protocol'
 import { registerIpc, UntrustedSenderError, type IpcCore, type IpcMainPart } from './ipc'

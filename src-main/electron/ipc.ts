@@ -5,7 +5,7 @@
  * `WebContents` it uses, so tests drive it with plain stand-ins.
  */
 import type { IpcMain, WebContents } from 'electron'
-import { eventChannel, eventNames, invokeChannel, methodNames } from '../../src-preload/contract'
+import { eventChannel, eventNames, invokeChannel, methodNames } from '../../src-shared/contract'
 import type { Core } from '../core/core-types'
 
 export type IpcMainPart = Pick<IpcMain, 'handle' | 'removeHandler'>

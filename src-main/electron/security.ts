@@ -26,24 +26,6 @@ export interface SecureWebPreferences {
   spellcheck: boolean
 }
 
-export function secureWebPreferences(preload: string): SecureWebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    experimentalFeatures: false,
-    navigateOnDragDrop: false,
-    disableBlinkFeatures: 'Auxclick',
-    spellcheck: true,
-  }
-}
-
 const MAX_EXTERNAL_URL_LENGTH = 2048
 
 /**

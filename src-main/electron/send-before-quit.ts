@@ -4,7 +4,7 @@
  * refused), or the time limit passes. Orders that did not make it stay in the
  * outbox and go next time: this only decides how long quitting waits.
  */
-import type { SyncStatus } from '../../src-preload/contract'
+import type { SyncStatus } from '../../src-shared/contract'
 import type { Core } from '../core/core-types'
 import { waitingCount } from './desktop-integration'
 

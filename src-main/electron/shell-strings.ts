@@ -5,7 +5,7 @@
  * plurals), and the language comes from the same resolver as the window's,
  * so the tray and the window never disagree.
  */
-import type { Language } from '../../src-preload/contract'
+import type { Language } from '../../src-shared/contract'
 import { resolveLanguage } from '../../src-renderer/src/i18n/resolve-language'
 import { makeTranslate } from '../../src-renderer/src/i18n/translate'
 

@@ -4,7 +4,7 @@
  * desktop-integration.ts.
  */
 import { app, Menu, nativeImage, Notification, Tray } from 'electron'
-import type { SyncStatus } from '../../src-preload/contract'
+import type { SyncStatus } from '../../src-shared/contract'
 import type { Logger } from '../core/core-types'
 import { trayTooltip, waitingCount } from './desktop-integration'
 import type { ShellStrings } from './shell-strings'

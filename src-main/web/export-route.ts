@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { OrderFilter } from '../../src-preload/contract'
+import { OrderFilter } from '../../src-shared/contract'
 import type { Core } from '../core/core-types'
 import { ExportCancelled } from '../core/orders/order-export'
 

@@ -10,7 +10,7 @@ import {
   type MethodOutput,
   type OutpostApi,
   type Result,
-} from '../../src-preload/contract'
+} from '../../src-shared/contract'
 import { internalError } from './internal-error'
 
 /**

@@ -1,4 +1,4 @@
-import type { FieldError, Settings } from '../../../src-preload/contract'
+import type { FieldError, Settings } from '../../../src-shared/contract'
 import type { Logger, SecretBox } from '../core-types'
 import { OutpostError } from '../errors'
 import type { SettingsRepo } from '../settings/settings-repo'

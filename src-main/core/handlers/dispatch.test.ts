@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { methodNames, methods, resultSchema } from '../../../src-preload/contract'
+import { methodNames, methods, resultSchema } from '../../../src-shared/contract'
 import { tempDir } from '../../testing/temp-dir'
 import type { Core, Logger } from '../core-types'
 import { createCore } from '../create-core'

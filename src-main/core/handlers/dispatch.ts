@@ -1,4 +1,4 @@
-import { methodNames, methods, type MethodName, type Result } from '../../../src-preload/contract'
+import { methodNames, methods, type MethodName, type Result } from '../../../src-shared/contract'
 import type { CoreHandlers, Logger } from '../core-types'
 import { OutpostError } from '../errors'
 import { parseOrThrow } from '../validation'
@@ -14,7 +14,7 @@ export function combineHandlers(groups: Record<string, HandlerMap>): CompleteHan
   const owner: Record<string, string> = {}
   for (const [group, map] of Object.entries(groups)) {
     for (const [name, handler] of Object.entries(map)) {
-      if (!Object.hasOwn(methods, name)) throw new Error(`Handler group "${group}" handles "${name}", which is not in src-preload/contract.ts`)
+      if (!Object.hasOwn(methods, name)) throw new Error(`Handler group "${group}" handles "${name}", which is not in src-shared/contract.ts`)
       if (Object.hasOwn(owner, name)) throw new Error(`"${name}" is handled twice: in "${owner[name]}" and "${group}"`)
       owner[name] = group
       combined[name] = handler

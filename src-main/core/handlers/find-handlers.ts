@@ -1,4 +1,4 @@
-import type { OrderSummary } from '../../../src-preload/contract'
+import type { OrderSummary } from '../../../src-shared/contract'
 import { itemsSummary } from '../orders/items-summary'
 import { OrderQuery } from '../orders/order-query'
 import type { HandlerDeps } from './handler-deps'

@@ -1,4 +1,4 @@
-import type { SyncStatus } from '../../../src-preload/contract'
+import type { SyncStatus } from '../../../src-shared/contract'
 import type { ApiConfig } from '../config/api-config'
 import type { Logger, SecretBox } from '../core-types'
 import type { SqliteDatabase } from '../db/native-sqlite'

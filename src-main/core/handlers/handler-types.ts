@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { MethodName, MethodOutput, Methods } from '../../../src-preload/contract'
+import type { MethodName, MethodOutput, Methods } from '../../../src-shared/contract'
 
 /** What a handler receives: the contract's input, already parsed (defaults applied). */
 export type HandlerInput<K extends MethodName> = z.output<Methods[K]['input']>

@@ -1,4 +1,4 @@
-import type { FieldError, Settings } from '../../../src-preload/contract'
+import type { FieldError, Settings } from '../../../src-shared/contract'
 import { apiOrigin, blankToNull, tokenProblems, urlProblems } from '../config/api-config'
 import { OutpostError } from '../errors'
 import { isCurrency } from '../orders/currency'

@@ -1,4 +1,4 @@
-export { minorDigits, parseMajorUnits, type ParsedAmount } from '../../../src-preload/money'
+export { minorDigits, parseMajorUnits, type ParsedAmount } from '../../../src-shared/money'
 
 let known: Set<string> | undefined
 function knownCurrencies(): Set<string> {

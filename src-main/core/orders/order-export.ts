@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import { minorDigits } from '../../../src-preload/money'
+import { minorDigits } from '../../../src-shared/money'
 import type { SqliteDatabase } from '../db/native-sqlite'
 import { OrderQuery, type OrderFilter, type OrderRowFull } from './order-query'
 

@@ -1,4 +1,4 @@
-import type { OrderVersionView } from '../../../src-preload/contract'
+import type { OrderVersionView } from '../../../src-shared/contract'
 import type { SqliteDatabase } from '../db/native-sqlite'
 
 interface VersionRow {

@@ -1,4 +1,4 @@
-import type { LineItem, OrderSummary, SyncState } from '../../../src-preload/contract'
+import type { LineItem, OrderSummary, SyncState } from '../../../src-shared/contract'
 import type { SqliteDatabase } from '../db/native-sqlite'
 import { uuidv7 } from '../ids'
 import type { OutboxRepo } from '../outbox/outbox-repo'

@@ -1,6 +1,6 @@
-import { CreateOrderInput, LIMITS, type FieldError } from '../../../src-preload/contract'
+import { CreateOrderInput, LIMITS, type FieldError } from '../../../src-shared/contract'
 import { OutpostError } from '../errors'
-import { parseQuantityMilliText } from '../../../src-preload/money'
+import { parseQuantityMilliText } from '../../../src-shared/money'
 import { lineTotalMinor, quantityToThousandths } from '../../../src-shared/protocol'
 import { isCurrency, parseMajorUnits } from './currency'
 import { zodIssuesToFieldErrors } from '../validation'
@@ -100,7 +100,7 @@ export function validateOrder(raw: unknown, defaultCurrency: string): ValidOrder
  */
 export function parseQuantityMilli(q: number | string): number | null {
   if (typeof q === 'number') return q === 0 ? 0 : quantityToThousandths(q)
-  // The same reading as the form's preview (src-preload/money.ts).
+  // The same reading as the form's preview (src-shared/money.ts).
   return parseQuantityMilliText(q)
 }
 

@@ -1,4 +1,4 @@
-import type { DeadEvent, DeliveryAttempt, OutboxEventView } from '../../../src-preload/contract'
+import type { DeadEvent, DeliveryAttempt, OutboxEventView } from '../../../src-shared/contract'
 import type { SqliteDatabase } from '../db/native-sqlite'
 
 /** An outbox row as the relay sends it. */

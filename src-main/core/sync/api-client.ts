@@ -1,27 +1,13 @@
-import { z } from 'zod'
+import type { z } from 'zod'
+import { EventsResponse, type WireEvent } from '../../../src-shared/protocol'
 import type { OutboxEvent } from '../outbox/outbox-repo'
 import { redact } from './redact'
 import { clampDelay, MAX_WAIT_MS } from './wake-schedule'
 
-/** The wire shape of one event (docs/sync-protocol.md). */
-export interface WireEvent {
-  id: string
-  type: string
-  aggregateId: string
-  occurredAt: string
-  payload: unknown
-}
+export type { WireEvent } from '../../../src-shared/protocol'
 
-const ResultsBody = z.object({
-  results: z.array(
-    z.object({
-      id: z.string(),
-      status: z.enum(['accepted', 'duplicate', 'rejected']),
-      error: z.string().optional(),
-    }),
-  ),
-})
-export type EventResult = z.infer<typeof ResultsBody>['results'][number]
+/** One event's answer as the client reads it (src-shared/protocol.ts, the one wire definition). */
+export type EventResult = z.infer<typeof EventsResponse>['results'][number]
 
 /** The most read from an answer to POST /events (a results list for 100 events is ~10 KiB). */
 export const EVENTS_BODY_LIMIT = 4 * 1024 * 1024
@@ -143,7 +129,7 @@ export class ApiClient {
       } catch {
         return { kind: 'bad-body', httpStatus: res.status, message: 'The server answered with something other than JSON.' }
       }
-      const r = ResultsBody.safeParse(parsed)
+      const r = EventsResponse.safeParse(parsed)
       if (!r.success) return { kind: 'bad-body', httpStatus: res.status, message: 'The server answered without a valid results list.' }
       return { kind: 'results', httpStatus: res.status, results: r.data.results }
     }

@@ -3,7 +3,7 @@
  * means for a batch, the API's health and the next wake-up. Pure: no timers,
  * no SQLite, no I/O, so every rule is one row of delivery-policy.test.ts.
  */
-import type { SyncErrorCode } from '../../../src-preload/contract'
+import type { SyncErrorCode } from '../../../src-shared/contract'
 import { fullJitterDelay } from './backoff'
 import { clampDelay } from './wake-schedule'
 

@@ -1,4 +1,4 @@
-import type { SyncErrorCode } from '../../../src-preload/contract'
+import type { SyncErrorCode } from '../../../src-shared/contract'
 import type { Logger, RelayTuning } from '../core-types'
 import type { EventOutcome, OutboxEvent, OutboxRepo } from '../outbox/outbox-repo'
 import { ApiClient, toWireEvent, type FetchLike, type PostOutcome } from './api-client'

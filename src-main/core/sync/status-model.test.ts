@@ -6,7 +6,7 @@ import { OutboxRepo } from '../outbox/outbox-repo'
 import { OrdersRepo } from '../orders/orders-repo'
 import { validateOrder } from '../orders/validate-order'
 import type { RelayConfig } from './relay'
-import { computeStatus, kindRules, runProgress, syncKind, Throttle, type KindFacts, type StatusRelayInput } from './status-model'
+import { computeStatus, kindRules, runProgress, syncKind, type KindFacts, type StatusRelayInput } from './status-model'
 
 let dir: ReturnType<typeof tempDir>
 let db: SqliteDatabase
@@ -191,32 +191,5 @@ describe('sync kind table', () => {
   })
   it('every kind is reachable from the table', () => {
     expect(new Set(table.map(([, k]) => k))).toEqual(new Set(kindRules.map((r) => r.kind)))
-  })
-})
-
-describe('throttle', () => {
-  it('fires at once, then folds a burst into one trailing call per interval', async () => {
-    let calls = 0
-    const t = new Throttle(100, () => calls++)
-    t.request()
-    expect(calls).toBe(1)
-    for (let i = 0; i < 50; i++) t.request()
-    expect(calls).toBe(1)
-    await new Promise((r) => setTimeout(r, 150))
-    expect(calls).toBe(2)
-    t.cancel()
-  })
-
-  it('caps a stream of changes at about 10 per second', async () => {
-    let calls = 0
-    const t = new Throttle(100, () => calls++)
-    const start = Date.now()
-    while (Date.now() - start < 1000) {
-      t.request()
-      await new Promise((r) => setTimeout(r, 2))
-    }
-    t.cancel()
-    expect(calls).toBeGreaterThanOrEqual(5) // a loaded machine delays timers; the cap is the point
-    expect(calls).toBeLessThanOrEqual(12)
   })
 })

@@ -1,6 +1,6 @@
-import type { SyncErrorCode, SyncKind, SyncStatus } from '../../../src-preload/contract'
+import type { SyncErrorCode, SyncKind, SyncStatus } from '../../../src-shared/contract'
 import type { OutboxRepo } from '../outbox/outbox-repo'
-import type { RelayConfig } from './relay'
+import type { RelayConfig, RelaySnapshot } from './relay'
 
 /**
  * What the status model needs from the relay (its live state; SQLite holds
@@ -8,17 +8,7 @@ import type { RelayConfig } from './relay'
  * fields. `osOnline` is the OS's own view (Electron `net.isOnline`, the web
  * host's interface check); null where the host cannot tell.
  */
-export interface StatusRelayInput {
-  api: 'unknown' | 'reachable' | 'unreachable' | 'server-error' | 'unauthorized' | 'not-configured'
-  osOnline: boolean | null
-  authPaused: boolean
-  draining: boolean
-  sending: number
-  progress: { done: number; total: number } | null
-  lastError: { code: SyncErrorCode; message: string; at: string; httpStatus: number | null } | null
-  nextRetryAt: number | null
-  probing: boolean
-}
+export type StatusRelayInput = RelaySnapshot
 
 /** The facts that decide the header's one state; everything else is detail. */
 export interface KindFacts {
@@ -149,42 +139,5 @@ export function computeStatus(outbox: OutboxRepo, relay: StatusRelayInput, confi
     nextRetryAt: relay.nextRetryAt === null ? null : new Date(relay.nextRetryAt).toISOString(),
     oldestPendingAt: outbox.oldestPendingAt(),
     at: now.toISOString(),
-  }
-}
-
-/**
- * At most one emission per interval, always including the latest state: the
- * first change goes out at once, later ones within the window are folded into
- * one trailing emission.
- */
-export class Throttle {
-  private last = 0
-  private timer: NodeJS.Timeout | null = null
-
-  constructor(
-    private readonly intervalMs: number,
-    private readonly fire: () => void,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  request(): void {
-    if (this.timer) return
-    const wait = this.last + this.intervalMs - this.now()
-    if (wait <= 0) {
-      this.last = this.now()
-      this.fire()
-      return
-    }
-    this.timer = setTimeout(() => {
-      this.timer = null
-      this.last = this.now()
-      this.fire()
-    }, wait)
-    this.timer.unref?.()
-  }
-
-  cancel(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
   }
 }

@@ -4,7 +4,7 @@ import {
   type EventName,
   type MethodName,
   type OutpostApi,
-} from '../../../src-preload/contract'
+} from '../../../src-shared/contract'
 import { internalError } from '../internal-error'
 
 /** The slice of EventSource the bridge uses, so tests can pass a fake. */

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react'
-import type { FieldError } from '../../../src-preload/contract'
+import type { FieldError } from '../../../src-shared/contract'
 import { errorMessage } from '../i18n/error-message'
 import { translateMessage } from '../i18n/translate'
 import { useT } from '../i18n/use-t'

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react'
-import { SyncFilter, type OrderFilter } from '../../../src-preload/contract'
+import { SyncFilter, type OrderFilter } from '../../../src-shared/contract'
 import { useT } from '../i18n/use-t'
 import { useOrders } from '../stores/orders-store'
 

@@ -1,5 +1,5 @@
 import { useState, type ReactElement } from 'react'
-import type { OrderDetail } from '../../../src-preload/contract'
+import type { OrderDetail } from '../../../src-shared/contract'
 import { useT } from '../i18n/use-t'
 import { draftFromOrder } from '../orders/order-draft'
 import { useFormPrefill } from '../stores/form-prefill-store'

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
-import type { DeliveryAttempt, OrderDetail, OutboxEventView } from '../../../src-preload/contract'
+import type { DeliveryAttempt, OrderDetail, OutboxEventView } from '../../../src-shared/contract'
 import { formatCount } from '../format/count'
 import { formatMoney } from '../format/money'
 import { formatQuantity } from '../format/quantity'

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement } from 'react'
-import type { FieldError } from '../../../src-preload/contract'
+import type { FieldError } from '../../../src-shared/contract'
 import { formatMoney } from '../format/money'
 import { useLocale, useT } from '../i18n/use-t'
 import { registerSaveHandler, saveShortcutLabel } from '../hooks/save-shortcut'

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react'
-import type { OrderVersionView } from '../../../src-preload/contract'
+import type { OrderVersionView } from '../../../src-shared/contract'
 import { formatDateTime } from '../format/time'
 import { useLocale, useT } from '../i18n/use-t'
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactElement } from 'react'
-import type { FieldError, Language, Settings, UpdateSettingsInput } from '../../../src-preload/contract'
+import type { FieldError, Language, Settings, UpdateSettingsInput } from '../../../src-shared/contract'
 import { useFocusOnMount } from '../hooks/use-focus-on-mount'
 import { useT } from '../i18n/use-t'
 import { normalizeCurrency } from '../orders/order-draft'

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react'
-import type { OrderSummary } from '../../../src-preload/contract'
+import type { OrderSummary } from '../../../src-shared/contract'
 import { formatClock, formatDateTime } from '../format/time'
 import type { Translate } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'

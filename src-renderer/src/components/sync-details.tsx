@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent, type ReactElement, type ReactNode } from 'react'
-import type { SyncStatus } from '../../../src-preload/contract'
+import type { SyncStatus } from '../../../src-shared/contract'
 import { formatCount } from '../format/count'
 import { formatAgo, formatDuration, msUntil } from '../format/duration'
 import { formatDateTime } from '../format/time'

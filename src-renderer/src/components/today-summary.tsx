@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactElement } from 'react'
-import type { DaySummary } from '../../../src-preload/contract'
+import type { DaySummary } from '../../../src-shared/contract'
 import { call, on } from '../api'
 import { formatMoney } from '../format/money'
 import { useLocale, useT } from '../i18n/use-t'

@@ -1,4 +1,4 @@
-import { minorDigits, parseMajorUnits, parseQuantityMilliText } from '../../../src-preload/money'
+import { minorDigits, parseMajorUnits, parseQuantityMilliText } from '../../../src-shared/money'
 
 // One set of money rules for main and the preview, so they cannot drift apart.
 export { minorDigits, parseMajorUnits }

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../src-preload/contract'
+import type { ErrorCode } from '../../../src-shared/contract'
 import { en } from './en'
 import { fieldErrorWordsFor } from './field-error-words'
 import { placeholdersOf, type MessageKey, type Params, type Translatable } from './translate'

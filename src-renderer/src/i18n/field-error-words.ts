@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../src-preload/contract'
+import type { ErrorCode } from '../../../src-shared/contract'
 import type { MessageKey } from './translate'
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorCodes, SyncErrorCode } from '../../../src-preload/contract'
+import { errorCodes, SyncErrorCode } from '../../../src-shared/contract'
 import { syncErrorMessage, syncErrorShowsStatus } from '../sync/sync-error'
 import { en } from './en'
 import { errorMessage } from './error-message'

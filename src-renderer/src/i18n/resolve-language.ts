@@ -1,4 +1,4 @@
-import type { Language } from '../../../src-preload/contract'
+import type { Language } from '../../../src-shared/contract'
 
 /**
  * The one language resolver, for the renderer (navigator.languages) and the

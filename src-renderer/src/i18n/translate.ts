@@ -1,5 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat'
-import type { Language } from '../../../src-preload/contract'
+import type { Language } from '../../../src-shared/contract'
 import { en, type MessageKey } from './en'
 import { zhTW } from './zh-TW'
 

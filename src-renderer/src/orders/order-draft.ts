@@ -1,4 +1,4 @@
-import type { CreateOrderInput, OrderDetail } from '../../../src-preload/contract'
+import type { CreateOrderInput, OrderDetail } from '../../../src-shared/contract'
 import { lineTotalMinor } from '../../../src-shared/protocol'
 import { minorDigits, minorToDecimalString, parseMajorUnits, parseQuantityMilli } from '../format/money'
 

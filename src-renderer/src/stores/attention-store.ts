@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { DeadEvent } from '../../../src-preload/contract'
+import type { DeadEvent } from '../../../src-shared/contract'
 import { call } from '../api'
 import { useUi } from './ui-store'
 

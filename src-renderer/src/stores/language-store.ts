@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { Language } from '../../../src-preload/contract'
+import type { Language } from '../../../src-shared/contract'
 import { localeFor, resolveLanguage } from '../i18n/translate'
 
 interface LanguageState {

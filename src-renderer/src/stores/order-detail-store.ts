@@ -1,7 +1,7 @@
 import { create } from 'zustand'
-import type { AppError, EventPayload, OrderDetail, SyncStatus } from '../../../src-preload/contract'
+import type { AppError, EventPayload, OrderDetail, SyncStatus } from '../../../src-shared/contract'
 import { call, on } from '../api'
-import { throttle } from '../util/throttle'
+import { throttle } from '../../../src-shared/throttle'
 import { useStatus } from './status-store'
 
 const RELOAD_THROTTLE_MS = 1000

@@ -1,9 +1,9 @@
 import { create } from 'zustand'
-import type { AppError, EventPayload, OrderFilter, OrderSummary, Result } from '../../../src-preload/contract'
+import type { AppError, EventPayload, OrderFilter, OrderSummary, Result } from '../../../src-shared/contract'
 import { useOrderDetail } from './order-detail-store'
 import { call, on } from '../api'
 import { toCreateOrderInput, type OrderDraft } from '../orders/order-draft'
-import { throttle } from '../util/throttle'
+import { throttle } from '../../../src-shared/throttle'
 import { useUi } from './ui-store'
 
 /**

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { Result, Settings, UpdateSettingsInput } from '../../../src-preload/contract'
+import type { Result, Settings, UpdateSettingsInput } from '../../../src-shared/contract'
 import { call } from '../api'
 import { useLanguage } from './language-store'
 import { useUi } from './ui-store'

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { SyncKind, SyncNowResult, SyncStatus } from '../../../src-preload/contract'
+import type { SyncKind, SyncNowResult, SyncStatus } from '../../../src-shared/contract'
 import { call, on, onHostState } from '../api'
 import type { Translatable } from '../i18n/translate'
 import { useUi, type ToastOptions, type ToastTone } from './ui-store'

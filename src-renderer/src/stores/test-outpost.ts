@@ -1,4 +1,4 @@
-import type { OrderSummary } from '../../../src-preload/contract'
+import type { OrderSummary } from '../../../src-shared/contract'
 
 /** A fake `window.outpost` for store tests: in-memory orders, scripted answers, manual events. */
 export function fakeOutpost(orderCount: number) {

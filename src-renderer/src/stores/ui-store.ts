@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { AppError, SyncKind } from '../../../src-preload/contract'
+import type { AppError, SyncKind } from '../../../src-shared/contract'
 import { errorMessage } from '../i18n/error-message'
 import type { Translatable } from '../i18n/translate'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { SyncStatus } from '../../../src-preload/contract'
+import type { SyncStatus } from '../../../src-shared/contract'
 import { makeTranslate } from '../i18n/translate'
 import { adviceKey, hostStoppedLabel, statusLabel, syncKindText, type SyncKind } from './status-label'
 

@@ -1,4 +1,4 @@
-import type { SyncKind as StatusKind, SyncStatus } from '../../../src-preload/contract'
+import type { SyncKind as StatusKind, SyncStatus } from '../../../src-shared/contract'
 import { formatAgo, formatDuration, msUntil } from '../format/duration'
 import type { MessageKey, Translate } from '../i18n/translate'
 

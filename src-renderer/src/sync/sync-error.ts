@@ -1,4 +1,4 @@
-import type { SyncStatus } from '../../../src-preload/contract'
+import type { SyncStatus } from '../../../src-shared/contract'
 import { en } from '../i18n/en'
 import { placeholdersOf, type MessageKey, type Translatable } from '../i18n/translate'
 

@@ -5,6 +5,10 @@
  * this file, so a method added here is a compile error everywhere it is not yet
  * wired. Schemas double as runtime validators: every value that crosses a
  * process boundary is `unknown` until one of these parses it.
+ *
+ * It lives in src-shared/ (with money.ts and the wire protocol) because main,
+ * the preload, the web host and the renderer all import it; the preload only
+ * exposes it (src-preload/index.ts).
  */
 import { z } from 'zod'
 

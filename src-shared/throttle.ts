@@ -1,8 +1,11 @@
 /**
+ * The one throttle: the core's status pushes (at most 10 a second) and the
+ * renderer's refetches both use it.
+ *
  * Runs `fn` at once, then at most once per `ms`: calls in between collapse
  * into one trailing run, so a burst of events costs two fetches, not fifty.
  */
-export function throttle(fn: () => void, ms: number, timers: Timers = defaultTimers): { (): void; cancel(): void } {
+export function throttle(fn: () => void, ms: number, timers: Timers = systemTimers): { (): void; cancel(): void } {
   let last = -Infinity
   let timer: ReturnType<typeof setTimeout> | null = null
   const run = () => {
@@ -29,8 +32,13 @@ export interface Timers {
   clearTimeout(t: ReturnType<typeof setTimeout>): void
 }
 
-const defaultTimers: Timers = {
+export const systemTimers: Timers = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  // unref under Node, so a pending trailing run never keeps a process alive.
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms)
+    ;(t as { unref?: () => void }).unref?.()
+    return t
+  },
   clearTimeout: (t) => clearTimeout(t),
 }

@@ -51,4 +51,16 @@ describe('throttle', () => {
     advance(200)
     expect(runs).toBe(1)
   })
+  it('with real timers, caps a stream of calls at about 10 per second (the status push)', async () => {
+    let runs = 0
+    const th = throttle(() => runs++, 100)
+    const start = Date.now()
+    while (Date.now() - start < 1000) {
+      th()
+      await new Promise((r) => setTimeout(r, 2))
+    }
+    th.cancel()
+    expect(runs).toBeGreaterThanOrEqual(5) // a loaded machine delays timers; the cap is the point
+    expect(runs).toBeLessThanOrEqual(12)
+  })
 })

@@ -1,0 +1,21 @@
+import { mkdirSync } from 'node:fs'
+import { openPglite, openPostgres, type Db } from './db'
+import { migrate } from './migrations'
+
+/** PostgreSQL when a URL is given, else embedded PGlite in dataDir; migrated either way. */
+export async function openStore(opts: { databaseUrl?: string | null; dataDir?: string; poolSize?: number }): Promise<Db> {
+  let db: Db
+  if (opts.databaseUrl) db = await openPostgres(opts.databaseUrl, { max: opts.poolSize ?? 10 })
+  else {
+    const dir = opts.dataDir ?? './outpost-server-data'
+    mkdirSync(dir, { recursive: true })
+    db = await openPglite(dir)
+  }
+  try {
+    await migrate(db)
+  } catch (err) {
+    await db.close().catch(() => undefined)
+    throw err
+  }
+  return db
+}
