@@ -77,7 +77,7 @@ function newestMtime(dir: string): number {
 /** Builds out/renderer when it is missing or older than its sources, so a fresh clone just works. */
 export async function ensureRendererBuilt(log: (line: string) => void = console.log): Promise<string> {
   const index = join(RENDERER_OUT, 'index.html')
-  const sources = Math.max(newestMtime(join(REPO_ROOT, 'src-renderer')), statSync(join(REPO_ROOT, 'src-preload', 'contract.ts')).mtimeMs)
+  const sources = Math.max(newestMtime(join(REPO_ROOT, 'src-renderer')), newestMtime(join(REPO_ROOT, 'src-shared')))
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return RENDERER_OUT
   log('Building the renderer…')
   const { build } = await import('vite')
