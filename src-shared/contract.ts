@@ -182,10 +182,23 @@ export const OutboxEventView = z.object({
 })
 export type OutboxEventView = z.infer<typeof OutboxEventView>
 
+/** One entry of an order's history (issue 11): a version and how far its event got. */
+export const OrderVersionView = z.object({
+  version: z.number().int().min(1),
+  kind: z.enum(['created', 'updated', 'cancelled']),
+  at: z.string(),
+  delivery: z.enum(['pending', 'sent', 'dead', 'discarded', 'unknown']),
+})
+export type OrderVersionView = z.infer<typeof OrderVersionView>
+
 export const OrderDetail = OrderSummary.extend({
   note: z.string().nullable(),
   items: z.array(LineItem),
   events: z.array(OutboxEventView),
+  /** Every version, oldest first. */
+  versions: z.array(OrderVersionView).optional(),
+  /** Why it was cancelled, when it was and a reason was given. */
+  cancelReason: z.string().nullable().optional(),
 })
 export type OrderDetail = z.infer<typeof OrderDetail>
 

@@ -51,8 +51,13 @@ export function parseMajorUnits(text: string, currency: string): ParsedAmount {
   return { ok: true, minor }
 }
 
-/** A whole quantity as typed ("12"), or null. */
-export function parseQuantityText(text: string): number | null {
-  const t = text.trim()
-  return /^\d{1,9}$/.test(t) ? Number(t) : null
+/**
+ * A quantity as typed ("2", "1.5", "1,5" in comma locales) → exact integer
+ * thousandths (1.5 → 1500), read digit by digit so no float error enters.
+ * Null when it is not a non-negative number with at most 3 decimals.
+ */
+export function parseQuantityMilliText(text: string): number | null {
+  const m = /^(\d{1,9})(?:[.,](\d{1,3}))?$/.exec(text.trim())
+  if (!m) return null
+  return Number(m[1]) * 1000 + Number(((m[2] ?? '') + '000').slice(0, 3))
 }

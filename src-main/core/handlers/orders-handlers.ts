@@ -1,5 +1,6 @@
 import { OutpostError } from '../errors'
 import { OrderChanges } from '../orders/order-changes'
+import { OrderHistory } from '../orders/order-history'
 import { validateOrder } from '../orders/validate-order'
 import type { HandlerDeps } from './handler-deps'
 import type { HandlerMap } from './handler-types'
@@ -8,6 +9,7 @@ import type { HandlerMap } from './handler-types'
 export function orderHandlers(deps: HandlerDeps) {
   const { orders, outbox, now, relay } = deps
   const changes = new OrderChanges(deps.db, outbox)
+  const history = new OrderHistory(deps.db)
   const changed = (id: string) => {
     deps.ordersChanged([id], false)
     deps.statusChanged()
@@ -39,7 +41,7 @@ export function orderHandlers(deps: HandlerDeps) {
     getOrder: ({ id }) => {
       const order = orders.get(id)
       if (!order) throw new OutpostError('not_found', 'No such order.')
-      return { ...order, events: outbox.eventsOf(id) }
+      return { ...order, events: outbox.eventsOf(id), versions: history.versionsOf(id), cancelReason: history.cancelReasonOf(id) }
     },
   } satisfies HandlerMap
 }

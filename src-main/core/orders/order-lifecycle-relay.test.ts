@@ -48,6 +48,8 @@ describe('order lifecycle through the relay', () => {
       // 0.125 × 250 = 31.25 → 31, the same on both sides
       const mine = ok(await c.handlers.getOrder({ id }))
       expect(o?.totalMinor).toBe(mine.totalMinor)
+      expect(mine.cancelReason).toBe('left')
+      expect(mine.versions?.map((v) => v.kind)).toEqual(['created', 'updated', 'updated', 'cancelled'])
     }
     // nothing refused (a version gap would have been), and each event applied once
     expect(server.requestLog.reduce((n, r) => n + r.rejected, 0)).toBe(0)
@@ -78,6 +80,12 @@ describe('order lifecycle through the relay', () => {
       ['OrderUpdated', 'pending'],
     ])
     expect(detail.events[1]?.lastError).toMatch(/fulfil/i)
+    // The detail's history says the same per version (through getOrder, as the renderer reads it).
+    expect(detail.versions?.map((v) => [v.version, v.kind, v.delivery])).toEqual([
+      [1, 'created', 'sent'],
+      [2, 'updated', 'dead'],
+      [3, 'updated', 'pending'],
+    ])
     expect(server.orders().find((o) => o.id === a)).toMatchObject({ version: 1, customer: 'A' })
   })
 })

@@ -1,5 +1,6 @@
 import { CreateOrderInput, LIMITS, type FieldError } from '../../../src-shared/contract'
 import { OutpostError } from '../errors'
+import { parseQuantityMilliText } from '../../../src-shared/money'
 import { lineTotalMinor, quantityToThousandths } from '../../../src-shared/protocol'
 import { isCurrency, parseMajorUnits } from './currency'
 import { zodIssuesToFieldErrors } from '../validation'
@@ -99,9 +100,8 @@ export function validateOrder(raw: unknown, defaultCurrency: string): ValidOrder
  */
 export function parseQuantityMilli(q: number | string): number | null {
   if (typeof q === 'number') return q === 0 ? 0 : quantityToThousandths(q)
-  const m = /^(\d{1,9})(?:[.,](\d{1,3}))?$/.exec(q.trim())
-  if (!m) return null
-  return Number(m[1]) * 1000 + Number(((m[2] ?? '') + '000').slice(0, 3))
+  // The same reading as the form's preview (src-shared/money.ts).
+  return parseQuantityMilliText(q)
 }
 
 function validationError(fields: FieldError[]): OutpostError {

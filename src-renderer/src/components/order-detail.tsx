@@ -1,7 +1,8 @@
-import { useEffect, useRef, type ReactElement } from 'react'
-import type { DeliveryAttempt, OutboxEventView } from '../../../src-shared/contract'
+import { useEffect, useRef, useState, type ReactElement } from 'react'
+import type { DeliveryAttempt, OrderDetail, OutboxEventView } from '../../../src-shared/contract'
 import { formatCount } from '../format/count'
 import { formatMoney } from '../format/money'
+import { formatQuantity } from '../format/quantity'
 import { formatDateTime } from '../format/time'
 import { errorMessage } from '../i18n/error-message'
 import { translateMessage, type MessageKey, type Translate } from '../i18n/translate'
@@ -10,6 +11,10 @@ import { useEscape } from '../hooks/use-escape'
 import { useFocusOnMount } from '../hooks/use-focus-on-mount'
 import { useOrderDetail } from '../stores/order-detail-store'
 import { useUi } from '../stores/ui-store'
+import { draftFromOrder } from '../orders/order-draft'
+import { OrderActions } from './order-actions'
+import { OrderForm } from './order-form'
+import { OrderVersionList } from './order-version-list'
 import { SyncBadge } from './sync-badge'
 
 const outcomeKeys: Record<string, MessageKey> = {
@@ -36,7 +41,10 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
   const error = useOrderDetail((s) => s.error)
   const headingRef = useRef<HTMLHeadingElement>(null)
   useFocusOnMount(headingRef)
-  useEscape(back)
+  // The version being edited, or null: the form stays on the version it was opened on.
+  const [editing, setEditing] = useState<OrderDetail | null>(null)
+  useEscape(back, editing === null)
+  useEffect(() => setEditing(null), [orderId])
 
   // Live: its sync state changes (ordersChanged) and retries add attempts (status counts).
   useEffect(() => useOrderDetail.getState().watch(orderId), [orderId])
@@ -63,9 +71,28 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
       ) : null}
       {!shown && !shownError ? <p className="muted">{t('detail.loading')}</p> : null}
 
-      {shown ? (
+      {shown && editing ? (
+        <OrderForm
+          edit={{
+            orderId: editing.id,
+            version: editing.version,
+            initial: draftFromOrder(editing),
+            onClose: () => {
+              setEditing(null)
+              requestAnimationFrame(() => headingRef.current?.focus())
+            },
+          }}
+        />
+      ) : null}
+      {shown && !editing ? (
         <>
-          <dl className="details summary">
+          <OrderActions order={shown} onEdit={() => setEditing(shown)} />
+          {shown.state === 'cancelled' ? (
+            <p className="cancelled-note" data-testid="detail-cancelled" role="status">
+              {shown.cancelReason ? t('detail.cancelledBecause', { reason: shown.cancelReason }) : t('detail.cancelled')}
+            </p>
+          ) : null}
+          <dl className="details summary" data-order-state={shown.state} data-version={shown.version}>
             <dt>{t('detail.customer')}</dt>
             <dd data-testid="detail-customer">{shown.customer}</dd>
             <dt>{t('detail.total')}</dt>
@@ -102,7 +129,7 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
               {shown.items.map((item, i) => (
                 <tr key={i} data-testid="detail-item">
                   <td>{item.name}</td>
-                  <td className="num">{formatCount(item.quantity, locale)}</td>
+                  <td className="num">{formatQuantity(item.quantity, locale)}</td>
                   <td className="num">{money(item.unitPriceMinor)}</td>
                   <td className="num">{money(item.lineTotalMinor)}</td>
                 </tr>
@@ -120,6 +147,13 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
 
           <h2>{t('detail.note')}</h2>
           <p className={shown.note ? 'note' : 'muted'}>{shown.note ?? t('detail.noNote')}</p>
+
+          {shown.versions && shown.versions.length > 0 ? (
+            <>
+              <h2>{t('detail.versions')}</h2>
+              <OrderVersionList versions={shown.versions} />
+            </>
+          ) : null}
 
           <h2>{t('detail.history')}</h2>
           {shown.events.length === 0 ? <p className="muted">{t('detail.noHistory')}</p> : null}

@@ -4,6 +4,8 @@ import { formatMoney } from '../format/money'
 import { useLocale, useT } from '../i18n/use-t'
 import { registerSaveHandler, saveShortcutLabel } from '../hooks/save-shortcut'
 import { draftHasContent, emptyDraft, emptyLine, normalizeCurrency, previewTotalMinor, type LineDraft, type OrderDraft } from '../orders/order-draft'
+import { useEscape } from '../hooks/use-escape'
+import { useFormPrefill } from '../stores/form-prefill-store'
 import { useOrders } from '../stores/orders-store'
 import { useSettings } from '../stores/settings-store'
 import { CurrencyOptions } from './currency-options'
@@ -16,16 +18,37 @@ const domId = (path: string) => `order-${path.replace(/\./g, '-')}`
 
 type LineField = 'name' | 'quantity' | 'unitPrice'
 
-export function OrderForm(): ReactElement {
+/** Editing a saved order: the version it was opened on, its content (the prefill, and what Undo restores). */
+export interface OrderEdit {
+  orderId: string
+  version: number
+  initial: OrderDraft
+  /** Leaves the edit (after Save, or Cancel / Escape). */
+  onClose(): void
+}
+
+export function OrderForm({ edit }: { edit?: OrderEdit } = {}): ReactElement {
   const t = useT()
   const locale = useLocale()
   const defaultCurrency = useSettings((s) => s.settings?.currency ?? null)
-  const [draft, setDraft] = useState<OrderDraft>(() => emptyDraft(defaultCurrency ?? ''))
-  const [currencyTouched, setCurrencyTouched] = useState(false)
+  const [draft, setDraft] = useState<OrderDraft>(() => edit?.initial ?? useFormPrefill.getState().take() ?? emptyDraft(defaultCurrency ?? ''))
+  const [currencyTouched, setCurrencyTouched] = useState(edit !== undefined || draft.customer !== '')
   const [errors, setErrors] = useState<FieldError[]>([])
   const [saving, setSaving] = useState(false)
   const [focusTarget, setFocusTarget] = useState<{ selector: string; tick: number } | null>(null)
   const formRef = useRef<HTMLFormElement>(null)
+
+  // Duplicate while this form is already on screen: take the new prefill.
+  const prefill = useFormPrefill((s) => s.draft)
+  useEffect(() => {
+    if (edit || !prefill) return
+    const d = useFormPrefill.getState().take()
+    if (!d) return
+    setDraft(d)
+    setCurrencyTouched(true)
+    setErrors([])
+  }, [prefill, edit])
+  useEscape(() => edit?.onClose(), edit !== undefined)
 
   // The default currency arrives with settings; follow it until the user picks one.
   useEffect(() => {
@@ -92,8 +115,12 @@ export function OrderForm(): ReactElement {
     setSaving(true)
     const sent = draft
     // The store saves, shows the order at the top and toasts; the form shows field errors.
-    const r = await useOrders.getState().create(sent)
+    const r = edit ? await useOrders.getState().update(edit.orderId, edit.version, sent, edit.initial) : await useOrders.getState().create(sent)
     setSaving(false)
+    if (r.ok && edit) {
+      edit.onClose()
+      return
+    }
     if (r.ok) {
       setDraft(emptyDraft(normalizeCurrency(sent.currency) || defaultCurrency || ''))
       setErrors([])
@@ -122,7 +149,7 @@ export function OrderForm(): ReactElement {
 
   return (
     <form ref={formRef} className="order-form" data-testid="order-form" onSubmit={onSubmit} noValidate aria-labelledby="order-form-title">
-      <h2 id="order-form-title">{t('form.title')}</h2>
+      <h2 id="order-form-title">{edit ? t('form.editTitle') : t('form.title')}</h2>
 
       {otherErrors.map((e) => (
         <FieldErrorText key={e.field} error={e} domId={domId(e.field)} />
@@ -215,6 +242,11 @@ export function OrderForm(): ReactElement {
             {totalText}
           </span>
         </div>
+        {edit ? (
+          <button type="button" className="secondary" data-testid="edit-cancel" aria-keyshortcuts="Escape" onClick={edit.onClose}>
+            {t('form.editCancel')}
+          </button>
+        ) : null}
         {/* The keyboard hint is a tooltip (and the accessible description), not body text. */}
         <button
           type="submit"
@@ -225,7 +257,7 @@ export function OrderForm(): ReactElement {
           aria-keyshortcuts="Enter Control+S Meta+S"
         >
           {saving ? <span className="spinner" aria-hidden="true" /> : <Icon name="check" />}
-          <span>{saving ? t('form.saving') : t('form.submit')}</span>
+          <span>{saving ? t('form.saving') : edit ? t('form.editSubmit') : t('form.submit')}</span>
         </button>
       </div>
     </form>
@@ -288,7 +320,7 @@ function LineItemFields(props: {
   return (
     <div className="line-item" data-testid="line-item" data-line-key={line.key} role="group" aria-label={t('form.item', { index: n })}>
       {input('name', 'line-item-name', t('form.itemName'), {})}
-      {input('quantity', 'line-item-qty', t('form.quantity'), { inputMode: 'numeric' })}
+      {input('quantity', 'line-item-qty', t('form.quantity'), { inputMode: 'decimal' })}
       {input('unitPrice', 'line-item-price', t('form.unitPrice'), { inputMode: 'decimal' })}
       <button
         type="button"

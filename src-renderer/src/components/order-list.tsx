@@ -237,7 +237,10 @@ const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; ta
         openOrder(order.id)
       }}
     >
-      <span className="row-customer">{order.customer}</span>
+      <span className="row-customer">
+        {order.customer}
+        {order.state === 'cancelled' ? <span className="row-cancelled"> {t('order.stateCancelled')}</span> : null}
+      </span>
       <span className="row-items muted" data-testid="row-items" title={order.itemsSummary}>
         {order.itemsSummary ?? ''}
       </span>

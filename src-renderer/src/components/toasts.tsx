@@ -62,6 +62,19 @@ export function Toasts(): ReactElement {
         >
           <Icon name={toneIcon[toast.tone]} />
           <span className="toast-text">{translateMessage(t, toast.message)}</span>
+          {toast.action ? (
+            <button
+              type="button"
+              className="secondary toast-action"
+              data-testid={toast.action.testId}
+              onClick={() => {
+                dismiss(toast.id)
+                toast.action?.run()
+              }}
+            >
+              {translateMessage(t, toast.action.label)}
+            </button>
+          ) : null}
           <button type="button" className="ghost toast-close" aria-label={t('toast.dismiss')} onClick={() => dismiss(toast.id)}>
             <span aria-hidden="true">×</span>
           </button>

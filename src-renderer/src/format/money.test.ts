@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatMoney, minorDigits, minorToDecimalString, parseMajorUnits, parseQuantity } from './money'
+import { formatMoney, minorDigits, minorToDecimalString, parseMajorUnits, parseQuantityMilli } from './money'
 
 describe('minorDigits', () => {
   it('follows ISO 4217, not display preferences', () => {
@@ -63,12 +63,14 @@ describe('parseMajorUnits', () => {
   })
 })
 
-describe('parseQuantity', () => {
-  it('takes whole numbers only', () => {
-    expect(parseQuantity('3')).toBe(3)
-    expect(parseQuantity(' 12 ')).toBe(12)
-    expect(parseQuantity('1.5')).toBeNull()
-    expect(parseQuantity('')).toBeNull()
-    expect(parseQuantity('-1')).toBeNull()
+describe('parseQuantityMilli', () => {
+  it('reads up to 3 decimals exactly, with a point or a comma', () => {
+    expect(parseQuantityMilli('3')).toBe(3000)
+    expect(parseQuantityMilli(' 12 ')).toBe(12000)
+    expect(parseQuantityMilli('1.5')).toBe(1500)
+    expect(parseQuantityMilli('1,5')).toBe(1500)
+    expect(parseQuantityMilli('0.001')).toBe(1)
+    expect(parseQuantityMilli('2.675')).toBe(2675)
+    for (const bad of ['', '-1', '1.2345', '1.', '.5', 'abc', '1e3']) expect(parseQuantityMilli(bad)).toBeNull()
   })
 })

@@ -1,8 +1,9 @@
-import { minorDigits, parseMajorUnits, parseQuantityText } from '../../../src-shared/money'
+import { minorDigits, parseMajorUnits, parseQuantityMilliText } from '../../../src-shared/money'
 
 // One set of money rules for main and the preview, so they cannot drift apart.
 export { minorDigits, parseMajorUnits }
-export const parseQuantity = parseQuantityText
+/** Exact thousandths of a typed quantity ("1.5" → 1500), as main reads it. */
+export const parseQuantityMilli = parseQuantityMilliText
 
 /** "1250", 2 → "12.50" exactly, with no floating point on the way. */
 export function minorToDecimalString(minor: number, digits: number): `${number}` {

@@ -369,6 +369,41 @@ export const en = {
 
   // The browser host's terminal (src-main/cli/web.ts).
   'cli.quitWaiting': '{count, plural, one {# order is} other {# orders are}} waiting to sync. {configured, select, yes {{count, plural, one {It} other {They}} will be sent next time Outpost runs.} other {No server is set up, so {count, plural, one {it stays} other {they stay}} on this device until one is (Settings › API address, or --api-url).}}',
+
+  // Order lifecycle (issue 11): edit, cancel, duplicate, undo, history.
+  'form.editTitle': 'Edit order',
+  'form.editSubmit': 'Save changes',
+  'form.editCancel': 'Cancel',
+  'actions.label': 'Order actions',
+  'actions.edit': 'Edit',
+  'actions.cancel': 'Cancel order',
+  'actions.duplicate': 'Duplicate',
+  'cancelOrder.title': 'Cancel this order?',
+  'cancelOrder.body': 'The order for {customer} stays in the list, marked cancelled, and can no longer be changed. The server is told.',
+  'cancelOrder.reason': 'Reason (optional)',
+  'cancelOrder.yes': 'Cancel order',
+  'cancelOrder.no': 'Keep order',
+  'order.cancelled': 'Order cancelled',
+  'order.stateCancelled': 'Cancelled',
+  'detail.cancelled': 'This order is cancelled.',
+  'detail.cancelledBecause': 'This order is cancelled: {reason}',
+  'detail.versions': 'Versions',
+  'undo.label': 'Undo',
+  'undo.done': 'Undone',
+  'version.created': 'Version {version}: created',
+  'version.updated': 'Version {version}: edited',
+  'version.cancelled': 'Version {version}: cancelled',
+  'versionDelivery.pending': 'Waiting to be sent',
+  'versionDelivery.sent': 'On the server',
+  'versionDelivery.dead': 'Needs attention',
+  'versionDelivery.discarded': 'Not sent (discarded)',
+  'versionDelivery.unknown': 'Not recorded',
+  'fieldWords.itemsEmpty': 'Add at least one item',
+  'fieldWords.customerRequired': 'Enter the customer’s name',
+  'fieldWords.itemNameRequired': 'Enter what was sold',
+  'fieldWords.quantityInvalid': 'Enter a quantity such as 2 or 1.5 (at most 3 decimals)',
+  'fieldWords.quantityZero': 'The quantity must be more than 0',
+  'fieldWords.priceInvalid': 'Enter a price such as 12.50',
 } as const satisfies Record<string, string>
 
 export type MessageKey = keyof typeof en

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../../src-shared/contract'
 import { en } from './en'
+import { fieldErrorWordsFor } from './field-error-words'
 import { placeholdersOf, type MessageKey, type Params, type Translatable } from './translate'
 
 const plainKeys: Partial<Record<ErrorCode, MessageKey>> = {
@@ -16,6 +17,8 @@ const plainKeys: Partial<Record<ErrorCode, MessageKey>> = {
  * minor units, which would mislead a person: both get the plain wording.
  */
 export function errorMessage(error: { code: ErrorCode; params?: Params | undefined }, field?: string): Translatable {
+  const words = field === undefined ? null : fieldErrorWordsFor(field, error.code)
+  if (words) return { key: words }
   const key: MessageKey = `errors.${error.code}`
   const params = error.params ?? {}
   const plain = plainKeys[error.code]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { emptyDraft, normalizeCurrency, previewTotalMinor, toCreateOrderInput, type OrderDraft } from './order-draft'
+import { draftFromOrder, emptyDraft, normalizeCurrency, previewTotalMinor, toCreateOrderInput, type OrderDraft } from './order-draft'
 
 const line = (name: string, quantity: string, unitPrice: string, key = 1) => ({ key, name, quantity, unitPrice })
 
@@ -48,5 +48,30 @@ describe('normalizeCurrency', () => {
   it('trims and upper-cases; empty stays empty', () => {
     expect(normalizeCurrency(' twd ')).toBe('TWD')
     expect(normalizeCurrency('   ')).toBe('')
+  })
+})
+
+describe('draftFromOrder', () => {
+  it('gives back prices that parse to the same minor units, in the currency digits', () => {
+    const d = draftFromOrder({
+      customer: 'Ana',
+      currency: 'JPY',
+      note: null,
+      items: [{ name: 'Tea', quantity: 2, unitPriceMinor: 1500, lineTotalMinor: 3000 }],
+    })
+    expect(d).toMatchObject({ customer: 'Ana', currency: 'JPY', note: '', items: [{ name: 'Tea', quantity: '2', unitPrice: '1500' }] })
+    const usd = draftFromOrder({ customer: 'B', currency: 'USD', note: 'n', items: [{ name: 'x', quantity: 1, unitPriceMinor: 5, lineTotalMinor: 5 }] })
+    expect(usd.items[0]!.unitPrice).toBe('0.05')
+    expect(previewTotalMinor(usd)).toBe(5)
+  })
+})
+
+describe('previewTotalMinor with decimal quantities', () => {
+  it('totals 1.5 kg and rounds each line half up, as main does', () => {
+    expect(previewTotalMinor({ currency: 'USD', items: [line('Rice', '1.5', '2.00')] })).toBe(300)
+    expect(previewTotalMinor({ currency: 'USD', items: [line('Rice', '1,5', '2.00')] })).toBe(300)
+    // 0.333 × 0.05 = 0.01665 → 2 cents (half up), not 1.
+    expect(previewTotalMinor({ currency: 'USD', items: [line('a', '0.333', '0.05')] })).toBe(2)
+    expect(previewTotalMinor({ currency: 'USD', items: [line('a', '1.2345', '1')] })).toBe(0)
   })
 })

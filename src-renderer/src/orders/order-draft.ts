@@ -1,5 +1,6 @@
-import type { CreateOrderInput } from '../../../src-shared/contract'
-import { parseMajorUnits, parseQuantity } from '../format/money'
+import type { CreateOrderInput, OrderDetail } from '../../../src-shared/contract'
+import { lineTotalMinor } from '../../../src-shared/protocol'
+import { minorDigits, minorToDecimalString, parseMajorUnits, parseQuantityMilli } from '../format/money'
 
 export interface LineDraft {
   /** React key only; never sent. */
@@ -54,10 +55,11 @@ export function previewTotalMinor(draft: Pick<OrderDraft, 'currency' | 'items'>)
   const currency = normalizeCurrency(draft.currency)
   let total = 0
   for (const item of draft.items) {
-    const q = parseQuantity(item.quantity)
+    const q = parseQuantityMilli(item.quantity)
     const p = parseMajorUnits(item.unitPrice, currency)
-    if (q === null || !p.ok) continue
-    total += q * p.minor
+    if (q === null || q === 0 || !p.ok) continue
+    // Half up per line, exactly as main and the server total it.
+    total += Number(lineTotalMinor(q, p.minor))
     if (!Number.isSafeInteger(total)) return null
   }
   return total
@@ -67,4 +69,24 @@ export function previewTotalMinor(draft: Pick<OrderDraft, 'currency' | 'items'>)
 export function draftHasContent(draft: OrderDraft): boolean {
   if (draft.customer.trim() !== '' || draft.note.trim() !== '') return true
   return draft.items.some((i) => i.name.trim() !== '' || i.unitPrice.trim() !== '' || (i.quantity.trim() !== '' && i.quantity.trim() !== '1'))
+}
+
+/**
+ * A saved order back in the form's terms (edit, duplicate, undo): prices as
+ * plain decimals in the currency's digits ("12.50"), so what goes back to
+ * main parses to exactly the same minor units.
+ */
+export function draftFromOrder(order: Pick<OrderDetail, 'customer' | 'currency' | 'note' | 'items'>): OrderDraft {
+  const digits = minorDigits(order.currency)
+  return {
+    customer: order.customer,
+    currency: order.currency,
+    note: order.note ?? '',
+    items: order.items.map((i) => ({
+      key: nextKey++,
+      name: i.name,
+      quantity: String(i.quantity),
+      unitPrice: minorToDecimalString(i.unitPriceMinor, digits),
+    })),
+  }
 }

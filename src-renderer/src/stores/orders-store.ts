@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { AppError, EventPayload, OrderFilter, OrderSummary, Result } from '../../../src-shared/contract'
+import { useOrderDetail } from './order-detail-store'
 import { call, on } from '../api'
 import { toCreateOrderInput, type OrderDraft } from '../orders/order-draft'
 import { throttle } from '../../../src-shared/throttle'
@@ -42,8 +43,40 @@ interface OrdersState {
    * caller's to show.
    */
   create(draft: OrderDraft): Promise<Result<OrderSummary>>
+  /**
+   * Saves an edit of `version` (the one the form was opened on); `previous`
+   * is that version's content, which Undo puts back as the next version.
+   */
+  update(id: string, version: number, draft: OrderDraft, previous: OrderDraft): Promise<Result<OrderChangeResult>>
+  /** Cancels (voids) `version` of an order, with an optional reason. */
+  cancel(id: string, version: number, reason: string | null): Promise<Result<OrderChangeResult>>
   /** Subscribes to ordersChanged and loads the first page; returns the unsubscribe. */
   start(): () => void
+}
+
+export interface OrderChangeResult {
+  id: string
+  version: number
+  eventId: string
+}
+
+/** Undo is offered this long after a save (issue 11). */
+export const UNDO_MS = 10_000
+
+/** Toasts an error the way every save does: not-saved, field errors left to the form, others in words. */
+function toastSaveError(error: AppError): void {
+  const ui = useUi.getState()
+  if (error.code === 'host_unreachable') ui.toast({ key: 'form.notSaved' }, 'error')
+  else if (!(error.code === 'validation_failed' && error.fields && error.fields.length > 0)) ui.toastError(error)
+}
+
+/** Undo is itself a change: it goes through main and the outbox like any other, against the version it undoes. */
+async function runUndo(change: () => Promise<Result<unknown>>): Promise<void> {
+  const r = await change()
+  if (r.ok) {
+    useUi.getState().toast({ key: 'undo.done' }, 'success')
+    void useOrderDetail.getState().load()
+  } else toastSaveError(r.error)
 }
 
 export function rowAt(pages: Pages, index: number): OrderSummary | undefined {
@@ -233,13 +266,41 @@ export const useOrders = create<OrdersState>()((set, get) => {
       const ui = useUi.getState()
       if (r.ok) {
         get().insertCreated(r.value)
-        ui.toast({ key: 'form.saved' }, 'success')
-      } else if (r.error.code === 'host_unreachable') {
-        // Say plainly that nothing was saved; the form keeps what was typed.
-        ui.toast({ key: 'form.notSaved' }, 'error')
-      } else if (!(r.error.code === 'validation_failed' && r.error.fields && r.error.fields.length > 0)) {
-        ui.toastError(r.error)
+        const { id, version } = r.value
+        // Undo of a new order cancels it (the order stays, marked cancelled).
+        ui.toast({ key: 'form.saved' }, 'success', {
+          durationMs: UNDO_MS,
+          action: { label: { key: 'undo.label' }, testId: 'undo', run: () => void runUndo(() => call('cancelOrder', { id, version, reason: null })) },
+        })
+      } else {
+        // Say plainly when nothing was saved; the form keeps what was typed.
+        toastSaveError(r.error)
       }
+      return r
+    },
+    update: async (id, version, draft, previous) => {
+      const r = await call('updateOrder', { id, version, order: toCreateOrderInput(draft) })
+      if (r.ok) {
+        void useOrderDetail.getState().load()
+        const next = r.value.version
+        // Undo of an edit puts the previous content back, as the next version.
+        useUi.getState().toast({ key: 'form.saved' }, 'success', {
+          durationMs: UNDO_MS,
+          action: {
+            label: { key: 'undo.label' },
+            testId: 'undo',
+            run: () => void runUndo(() => call('updateOrder', { id, version: next, order: toCreateOrderInput(previous) })),
+          },
+        })
+      } else toastSaveError(r.error)
+      return r
+    },
+    cancel: async (id, version, reason) => {
+      const r = await call('cancelOrder', { id, version, reason })
+      if (r.ok) {
+        void useOrderDetail.getState().load()
+        useUi.getState().toast({ key: 'order.cancelled' }, 'success')
+      } else toastSaveError(r.error)
       return r
     },
     start: () => {

@@ -16,11 +16,22 @@ export interface Toast {
   whileKind?: readonly SyncKind[]
   /** A toast about one thing (an event being retried): a newer toast with the same topic replaces it. */
   topic?: string
+  /** One button on the toast (Undo); pressing it runs `run` and closes the toast. */
+  action?: ToastAction
+}
+
+export interface ToastAction {
+  label: Translatable
+  testId: string
+  run(): void
 }
 
 export interface ToastOptions {
   whileKind?: readonly SyncKind[]
   topic?: string
+  action?: ToastAction
+  /** Overrides the tone's time on screen (Undo is offered for exactly 10 s). */
+  durationMs?: number
 }
 
 interface UiState {
@@ -117,10 +128,10 @@ export const useUi = create<UiState>()((set, get) => {
       const same = (t: Toast) =>
         (options.topic !== undefined && t.topic === options.topic) ||
         (t.message.key === message.key && JSON.stringify(t.message.params) === JSON.stringify(message.params))
-      const toast: Toast = { id, tone, message, ...(options.whileKind ? { whileKind: options.whileKind } : {}), ...(options.topic ? { topic: options.topic } : {}) }
+      const toast: Toast = { id, tone, message, ...(options.whileKind ? { whileKind: options.whileKind } : {}), ...(options.topic ? { topic: options.topic } : {}), ...(options.action ? { action: options.action } : {}) }
       set((s) => ({ toasts: [...s.toasts.filter((t) => !same(t)), toast].slice(-MAX_TOASTS) }))
       prune()
-      clocks.set(id, { left: TOAST_MS[tone], startedAt: Date.now(), timer: null })
+      clocks.set(id, { left: options.durationMs ?? TOAST_MS[tone], startedAt: Date.now(), timer: null })
       if (!paused) run(id)
     },
     // Only the code and params reach the screen: `message` is for logs, and a
