@@ -21,7 +21,6 @@ export interface ShellStrings {
   deadBody: (n: number) => string
   staleTitle: string
   staleBody: (n: number) => string
-  quitWaiting: (n: number) => string
   quitQuestion: (n: number) => string
   quitQuestionDetail: string
   quitSendNow: string
@@ -59,7 +58,6 @@ function stringsFor(language: Language): ShellStrings {
     deadBody: (count) => t('shell.deadBody', { count }),
     staleTitle: t('shell.staleTitle'),
     staleBody: (count) => t('shell.staleBody', { count }),
-    quitWaiting: (count) => t('shell.quitWaiting', { count }),
     quitQuestion: (count) => t('shell.quitQuestion', { count }),
     quitQuestionDetail: t('shell.quitQuestionDetail'),
     quitSendNow: t('shell.quitSendNow'),

@@ -26,14 +26,3 @@ export function formatDateTime(iso: string, locale: string): string {
   const d = parse(iso)
   return d ? formatter(locale, { dateStyle: 'medium', timeStyle: 'short' }, 'datetime').format(d) : iso
 }
-
-/** Today: just the time; earlier: a short date and the time. Keeps list rows scannable. */
-export function formatWhen(iso: string, locale: string, now: number = Date.now()): string {
-  const d = parse(iso)
-  if (!d) return iso
-  const today = new Date(now)
-  const sameDay =
-    d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate()
-  if (sameDay) return formatClock(iso, locale)
-  return formatter(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }, 'short').format(d)
-}

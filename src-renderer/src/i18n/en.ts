@@ -342,7 +342,6 @@ export const en = {
   'shell.deadBody': '{count, plural, one {The server refused # order. Open Outpost to retry or discard it.} other {The server refused # orders. Open Outpost to retry or discard them.}}',
   'shell.staleTitle': 'Orders still waiting to sync',
   'shell.staleBody': '{count, plural, one {# order has} other {# orders have}} been waiting for more than a day. Check the connection or the server settings.',
-  'shell.quitWaiting': '{count, plural, one {# order is waiting to sync; it will be sent next time Outpost runs.} other {# orders are waiting to sync; they will be sent next time Outpost runs.}}',
   'shell.quitQuestion': '{count, plural, one {# order has} other {# orders have}} not been sent yet.',
   'shell.quitQuestionDetail': 'Outpost can try to send them now (up to 10 seconds). Either way they are saved here, and anything not sent goes the next time Outpost runs.',
   'shell.quitSendNow': 'Send now and quit',

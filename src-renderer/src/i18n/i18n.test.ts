@@ -126,7 +126,8 @@ describe('plurals', () => {
       ['syncNow.partial', 2, '2 orders are still waiting', '仍有 2 筆訂單待傳送'],
       ['shell.trayWaiting', 1, 'Outpost · 1 order waiting to sync', 'Outpost · 1 筆訂單等待同步'],
       ['shell.trayWaiting', 2, 'Outpost · 2 orders waiting to sync', 'Outpost · 2 筆訂單等待同步'],
-      ['shell.quitWaiting', 0, '0 orders are waiting to sync; they will be sent next time Outpost runs.', '0 筆訂單等待同步；下次執行 Outpost 時會送出。'],
+      ['shell.quitQuestion', 1, '1 order has not been sent yet.', '還有 1 筆訂單尚未送出。'],
+      ['shell.quitQuestion', 2, '2 orders have not been sent yet.', '還有 2 筆訂單尚未送出。'],
       ['nav.attentionBadge', 1, '1 order needs attention', '1 筆需要處理'],
     ]
     for (const [key, count, english, chinese] of cases) {

@@ -335,7 +335,6 @@ export const zhTW: Record<MessageKey, string> = {
   'shell.deadBody': '{count, plural, other {伺服器拒絕了 # 筆訂單。請開啟 Outpost 重試或捨棄。}}',
   'shell.staleTitle': '仍有訂單等待同步',
   'shell.staleBody': '{count, plural, other {# 筆訂單已等待超過一天。請檢查網路連線或伺服器設定。}}',
-  'shell.quitWaiting': '{count, plural, other {# 筆訂單等待同步；下次執行 Outpost 時會送出。}}',
   'shell.quitQuestion': '{count, plural, other {還有 # 筆訂單尚未送出。}}',
   'shell.quitQuestionDetail': 'Outpost 可以現在嘗試送出（最多 10 秒）。無論如何訂單都已儲存在這裡，未送出的會在下次執行 Outpost 時送出。',
   'shell.quitSendNow': '立即送出並結束',
