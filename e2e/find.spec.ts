@@ -13,7 +13,8 @@ test.describe('find', () => {
     const rows = page.getByTestId('order-row')
     await expect(rows).toHaveCount(3)
     const today = page.getByTestId('today-summary')
-    await expect(today.getByTestId('today-count')).toHaveText('3')
+    await expect(today.getByTestId('today-count')).toHaveAttribute('data-count', '3')
+    await expect(today.getByTestId('today-count')).toHaveText('3 orders')
     await expect(today.locator('[data-testid="today-total"][data-currency="USD"]')).toContainText('93.00')
 
     const search = page.getByTestId('order-search')

@@ -32,15 +32,18 @@ export function TodaySummary(): ReactElement | null {
   return (
     <section className="today-summary" data-testid="today-summary" aria-label={t('find.today')}>
       <span>
-        {t('find.today')}: <span data-testid="today-count">{summary.count.toLocaleString(locale)}</span> {t('find.todayOrders')}
+        {t('find.today')}:{' '}
+        <span data-testid="today-count" data-count={summary.count}>
+          {t('find.todayOrders', { count: summary.count })}
+        </span>
       </span>
       {summary.totals.map((x) => (
         <span key={x.currency} data-testid="today-total" data-currency={x.currency}>
           {formatMoney(x.totalMinor, x.currency, locale)}
         </span>
       ))}
-      <span>{t('find.todayWaiting', { count: summary.waiting.toLocaleString(locale) })}</span>
-      <span>{t('find.todayAttention', { count: summary.attention.toLocaleString(locale) })}</span>
+      <span>{t('find.todayWaiting', { count: summary.waiting })}</span>
+      <span>{t('find.todayAttention', { count: summary.attention })}</span>
     </section>
   )
 }

@@ -128,6 +128,10 @@ describe('plurals', () => {
       ['shell.trayWaiting', 2, 'Outpost · 2 orders waiting to sync', 'Outpost · 2 筆訂單等待同步'],
       ['shell.quitQuestion', 1, '1 order has not been sent yet.', '還有 1 筆訂單尚未送出。'],
       ['shell.quitQuestion', 2, '2 orders have not been sent yet.', '還有 2 筆訂單尚未送出。'],
+      ['find.todayOrders', 1, '1 order', '1 筆訂單'],
+      ['find.todayOrders', 2, '2 orders', '2 筆訂單'],
+      ['find.todayAttention', 1, '1 needs attention', '1 筆需要處理'],
+      ['find.todayAttention', 2, '2 need attention', '2 筆需要處理'],
       ['nav.attentionBadge', 1, '1 order needs attention', '1 筆需要處理'],
     ]
     for (const [key, count, english, chinese] of cases) {
