@@ -124,21 +124,9 @@ export class OrderQuery {
    * instead of sorting every match.
    */
   pageIds(filter: OrderFilter, after: Cursor | null, limit: number): string[] {
-    const w = where(filter)
-    const conds = [...w.sql]
-    const params: Record<string, string | number> = { ...w.params, limit }
-    if (after && w.match) {
-      conds.push('orders_fts.rowid < (SELECT doc FROM order_facets WHERE order_id = @afterId)')
-      params.afterId = after.id
-    } else if (after) {
-      conds.push('(f.created_at, f.order_id) < (@afterAt, @afterId)')
-      params.afterAt = after.createdAt
-      params.afterId = after.id
-    }
-    const order = w.match ? 'orders_fts.rowid DESC' : 'f.created_at DESC, f.order_id DESC'
-    const sql = `SELECT f.order_id FROM ${FROM(w)} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
-      ORDER BY ${order} LIMIT @limit`
-    return this.stmt(sql).pluck().all(params) as string[]
+    const k = keyset(filter, after, limit)
+    const sql = `SELECT f.order_id FROM ${k.from} ${k.where} ORDER BY ${k.order} LIMIT @limit`
+    return this.stmt(sql).pluck().all(k.params) as string[]
   }
 
   /**
@@ -171,22 +159,10 @@ export class OrderQuery {
 
   /** Full rows of one page, for the export: one query, no per-order lookups; the same order as pageIds. */
   pageRows(filter: OrderFilter, after: Cursor | null, limit: number): OrderRowFull[] {
-    const w = where(filter)
-    const conds = [...w.sql]
-    const params: Record<string, string | number> = { ...w.params, limit }
-    if (after && w.match) {
-      conds.push('orders_fts.rowid < (SELECT doc FROM order_facets WHERE order_id = @afterId)')
-      params.afterId = after.id
-    } else if (after) {
-      conds.push('(f.created_at, f.order_id) < (@afterAt, @afterId)')
-      params.afterAt = after.createdAt
-      params.afterId = after.id
-    }
-    const order = w.match ? 'orders_fts.rowid DESC' : 'f.created_at DESC, f.order_id DESC'
+    const k = keyset(filter, after, limit)
     const sql = `SELECT o.id, o.customer, o.note, o.currency, o.items, o.total_minor, o.created_at, f.sync, f.cancelled
-      FROM ${FROM(w)} JOIN orders o ON o.id = f.order_id ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''}
-      ORDER BY ${order} LIMIT @limit`
-    return this.stmt(sql).all(params) as OrderRowFull[]
+      FROM ${k.from} JOIN orders o ON o.id = f.order_id ${k.where} ORDER BY ${k.order} LIMIT @limit`
+    return this.stmt(sql).all(k.params) as OrderRowFull[]
   }
 
   /** Every order: a maintained counter, O(1). */
@@ -251,4 +227,29 @@ export interface DaySummary {
   waiting: number
   attention: number
   totals: { currency: string; totalMinor: number; count: number }[]
+}
+
+/**
+ * The one keyset rule for a page after `after`: by the text index's recording
+ * order for a search (so it can stop after one page), otherwise by
+ * (created_at, id) newest first. The list and the export both page with it.
+ */
+function keyset(filter: OrderFilter, after: Cursor | null, limit: number) {
+  const w = where(filter)
+  const conds = [...w.sql]
+  const params: Record<string, string | number> = { ...w.params, limit }
+  if (after && w.match) {
+    conds.push('orders_fts.rowid < (SELECT doc FROM order_facets WHERE order_id = @afterId)')
+    params.afterId = after.id
+  } else if (after) {
+    conds.push('(f.created_at, f.order_id) < (@afterAt, @afterId)')
+    params.afterAt = after.createdAt
+    params.afterId = after.id
+  }
+  return {
+    from: FROM(w),
+    where: conds.length ? 'WHERE ' + conds.join(' AND ') : '',
+    order: w.match ? 'orders_fts.rowid DESC' : 'f.created_at DESC, f.order_id DESC',
+    params,
+  }
 }
