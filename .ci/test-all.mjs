@@ -62,9 +62,10 @@ if (existsSync(e2eJson)) {
   lines.push('playwright: FAILED to run')
 }
 
-// A short soak: delivery guarantees under kills and faults.
+// A short soak against each server: creates, edits and cancellations under kills and faults.
 if (existsSync(join(root, 'bench', 'soak.ts'))) {
-  check('soak (300 orders, 5 kills)', npx, ['tsx', 'bench/soak.ts', '--orders', '300', '--kills', '5', '--out', join(resultsDir, 'soak.json')])
+  check('soak, reference API (300 orders, 5 kills)', npx, ['tsx', 'bench/soak.ts', '--server', 'reference', '--orders', '300', '--kills', '5', '--out', join(resultsDir, 'soak.json')])
+  check('soak, receiver on PGlite (300 orders, 5 kills)', npx, ['tsx', 'bench/soak.ts', '--server', 'receiver', '--orders', '300', '--kills', '5', '--out', join(resultsDir, 'soak-receiver.json')])
 }
 
 console.log('\n━━ Summary')

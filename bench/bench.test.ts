@@ -44,7 +44,11 @@ describe('bench report', () => {
 })
 
 describe('soak', () => {
+  const kinds = { create: 300, update: 150, cancel: 50 }
   const result = (over: Partial<CrashRunResult>): CrashRunResult => ({
+    server: 'reference',
+    engine: 'sqlite',
+    seed: 7,
     created: 300,
     acknowledged: 299,
     acknowledgedMissing: 0,
@@ -58,10 +62,16 @@ describe('soak', () => {
     kills: 5,
     serverOnly: 0,
     clientOnly: 0,
+    mismatched: 0,
+    mismatchExamples: [],
+    kinds,
+    serverKinds: kinds,
+    cancelledOrders: 50,
+    serverEffects: { applied: 500, appliedIds: 500, duplicateEffects: 0, byKind: kinds, resends: 12, faults: 30, inboxRows: 500, wrongDevice: 0 },
     elapsedS: 4.2,
     ...over,
   })
-  const opts = { orders: 300, kills: 5, failRate: 0.3, out: '/tmp/x.json' }
+  const opts = { server: 'reference', orders: 300, kills: 5, failRate: 0.3, seed: null, out: '/tmp/x.json' } as const
 
   it('reports the issue keys first and fails on loss, duplicates or a missing acknowledged order', () => {
     const ok = soakReport(result({}), opts)
@@ -70,6 +80,17 @@ describe('soak', () => {
     expect(soakReport(result({ lost: 1, deliveredUnique: 299 }), opts).passed).toBe(false)
     expect(soakReport(result({ duplicateEffects: 1 }), opts).passed).toBe(false)
     expect(soakReport(result({ acknowledgedMissing: 1 }), opts).passed).toBe(false)
+  })
+
+  it('fails when any order differs, the kinds applied differ from those made, or the server stored an effect twice', () => {
+    expect(soakReport(result({ mismatched: 1, mismatchExamples: ['o1: version client=3 server=2'] }), opts).failures).toEqual([
+      '1 orders differ between the server and the app (o1: version client=3 server=2)',
+    ])
+    expect(soakReport(result({ serverKinds: { ...kinds, update: 149 } }), opts).failures).toEqual(['update: the app made 150, the server applied 149'])
+    expect(soakReport(result({ serverEffects: { ...result({}).serverEffects, applied: 501 } }), opts).passed).toBe(false)
+    expect(soakReport(result({ serverEffects: { ...result({}).serverEffects, inboxRows: 499 } }), opts).passed).toBe(false)
+    expect(soakReport(result({ dead: 1 }), opts).passed).toBe(false)
+    expect(soakReport(result({ clientOnly: 1 }), opts).passed).toBe(false)
   })
 
   it('parses its flags with the issue defaults', () => {
@@ -82,5 +103,9 @@ describe('soak', () => {
     expect(() => parseSoakArgs(['--orders', 'many'])).toThrow(/whole number/)
     expect(() => parseSoakArgs(['--fail-rate', '2'])).toThrow(/from 0 to 1/)
     expect(() => parseSoakArgs(['--kils', '3'])).toThrow(/unknown option '--kils'/i)
+    expect(parseSoakArgs([])).toMatchObject({ server: 'reference', seed: null })
+    expect(parseSoakArgs(['--server', 'receiver', '--seed', '42'])).toMatchObject({ server: 'receiver', seed: 42 })
+    expect((parseSoakArgs(['--server', 'receiver']) as { out: string }).out).toMatch(/soak-receiver\.json$/)
+    expect(() => parseSoakArgs(['--server', 'postgres'])).toThrow(/--server must be reference or receiver/)
   })
 })

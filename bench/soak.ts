@@ -1,34 +1,41 @@
 /**
- * `npm run soak [-- --orders N --kills K --fail-rate R --out FILE]`
- * (defaults 2,000 orders, 30 kills, fail rate 0.3, bench/results/soak.json)
+ * `npm run soak [-- --server reference|receiver --orders N --kills K --fail-rate R --seed S --out FILE]`
+ * (defaults: the reference API, 2,000 orders, 30 kills, fail rate 0.3, a
+ * random seed, bench/results/soak.json or soak-receiver.json)
  *
- * Creates N orders through the core in a child process while the reference
- * API injects faults (503, 429, dropped connections, and "applied, then the
- * connection dropped"), SIGKILLs and restarts that process K times at random
- * moments, waits until nothing is pending, then counts what the server holds.
+ * A child process runs the core and makes a seeded mix of changes through its
+ * handlers (60% creates, 30% edits, 10% cancellations) until it holds N
+ * orders, while faults are injected (503, 429, dropped connections, and
+ * "applied, then the connection dropped"): by the reference API itself, or by
+ * the fault proxy in front of the production receiver (on PGlite). The child
+ * is SIGKILLed and restarted K times at random moments; then everything
+ * drains and every order on the server is compared with the app's.
  *
- * Exits 1 when an order was lost, applied twice, or acknowledged and then
- * missing; 2 on bad arguments or when the run itself failed.
+ * Exits 1 when a change was lost, applied twice or acknowledged and then
+ * missing, or any order differs between the server and the app; 2 on bad
+ * arguments or when the run itself failed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { runCrashSoak, type CrashRunResult } from '../src-main/testing/crash-harness'
+import { SOAK_SERVERS, type SoakServerKind } from '../src-main/testing/soak-target'
 import { UsageError } from '../src-main/cli/cli-support'
 import { parseFlags, REPO_ROOT, tempDir } from './lib/util'
 
-const USAGE = 'Usage: npm run soak [-- --orders N --kills K --fail-rate R --out FILE]'
-
+const USAGE = 'Usage: npm run soak [-- --server reference|receiver --orders N --kills K --fail-rate R --seed S --out FILE]'
 
 export interface SoakOptions {
+  server: SoakServerKind
   orders: number
   kills: number
   failRate: number
+  seed: number | null
   out: string
 }
 
 export function parseSoakArgs(argv: readonly string[]): SoakOptions | 'help' {
-  const { flags, positionals } = parseFlags(argv, ['orders', 'kills', 'fail-rate', 'out'])
+  const { flags, positionals } = parseFlags(argv, ['server', 'orders', 'kills', 'fail-rate', 'seed', 'out'])
   if (flags.has('help')) return 'help'
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
   const int = (name: string, fallback: number, min: number, max: number): number => {
@@ -44,13 +51,18 @@ export function parseSoakArgs(argv: readonly string[]): SoakOptions | 'help' {
   if (rawRate !== undefined && (rawRate.trim() === '' || !Number.isFinite(failRate) || failRate < 0 || failRate > 1)) {
     throw new UsageError(`--fail-rate must be a number from 0 to 1, got "${rawRate}"`)
   }
+  const server = flags.get('server') ?? 'reference'
+  if (!(SOAK_SERVERS as readonly string[]).includes(server)) throw new UsageError(`--server must be ${SOAK_SERVERS.join(' or ')}, got "${server}"`)
   const out = flags.get('out')
   if (out === 'true' || out === '') throw new UsageError('--out needs a file name')
+  const seed = flags.has('seed') ? int('seed', 0, 0, 2 ** 32 - 1) : null
   return {
+    server: server as SoakServerKind,
     orders: int('orders', 2000, 1, 1_000_000),
     kills: int('kills', 30, 0, 10_000),
     failRate,
-    out: resolve(out ?? join(REPO_ROOT, 'bench/results/soak.json')),
+    seed,
+    out: resolve(out ?? join(REPO_ROOT, server === 'reference' ? 'bench/results/soak.json' : `bench/results/soak-${server}.json`)),
   }
 }
 
@@ -61,6 +73,17 @@ export function soakReport(r: CrashRunResult, opts: SoakOptions, now = new Date(
   if (r.duplicateEffects > 0) failures.push(`${r.duplicateEffects} orders applied more than once`)
   if (r.acknowledgedMissing > 0) failures.push(`${r.acknowledgedMissing} acknowledged orders missing from the app`)
   if (r.serverOnly > 0) failures.push(`${r.serverOnly} orders on the server that the app does not have`)
+  if (r.clientOnly > 0) failures.push(`${r.clientOnly} orders in the app that the server does not have`)
+  if (r.mismatched > 0) failures.push(`${r.mismatched} orders differ between the server and the app (${r.mismatchExamples.join('; ')})`)
+  if (r.dead > 0) failures.push(`${r.dead} changes refused by the server`)
+  if (r.clientPending > 0) failures.push(`${r.clientPending} changes still waiting to be sent`)
+  for (const k of ['create', 'update', 'cancel'] as const) {
+    if (r.kinds[k] !== r.serverKinds[k]) failures.push(`${k}: the app made ${r.kinds[k]}, the server applied ${r.serverKinds[k]}`)
+  }
+  const e = r.serverEffects
+  if (e.applied !== e.appliedIds) failures.push(`${e.applied - e.appliedIds} extra effects in the server's storage`)
+  if (e.inboxRows !== null && e.inboxRows !== e.appliedIds) failures.push(`the receiver's inbox holds ${e.inboxRows} ids but ${e.appliedIds} were applied`)
+  if (e.wrongDevice !== null && e.wrongDevice > 0) failures.push(`${e.wrongDevice} orders not attributed to the soak's device`)
   return {
     created: r.created,
     deliveredUnique: r.deliveredUnique,
@@ -71,7 +94,13 @@ export function soakReport(r: CrashRunResult, opts: SoakOptions, now = new Date(
     elapsedS: r.elapsedS,
     passed: failures.length === 0,
     failures,
-    options: { orders: opts.orders, kills: opts.kills, failRate: opts.failRate },
+    server: r.server,
+    engine: r.engine,
+    seed: r.seed,
+    mismatched: r.mismatched,
+    kinds: r.kinds,
+    serverKinds: r.serverKinds,
+    options: { server: opts.server, orders: opts.orders, kills: opts.kills, failRate: opts.failRate, seed: opts.seed },
     details: {
       acknowledged: r.acknowledged,
       acknowledgedMissing: r.acknowledgedMissing,
@@ -80,6 +109,9 @@ export function soakReport(r: CrashRunResult, opts: SoakOptions, now = new Date(
       clientPending: r.clientPending,
       serverOnly: r.serverOnly,
       clientOnly: r.clientOnly,
+      mismatchExamples: r.mismatchExamples,
+      cancelledOrders: r.cancelledOrders,
+      serverEffects: r.serverEffects,
     },
     meta: { date: now.toISOString(), cores: cpus().length, node: process.version },
   }
@@ -98,12 +130,14 @@ async function main(): Promise<number> {
     console.log(USAGE)
     return 0
   }
-  console.log(`soak: ${opts.orders} orders, ${opts.kills} kills, fail rate ${opts.failRate}`)
+  console.log(`soak: ${opts.server}, ${opts.orders} orders, ${opts.kills} kills, fail rate ${opts.failRate}`)
   const dir = tempDir('outpost-soak-')
   let result: CrashRunResult
   try {
     result = await runCrashSoak({
       dir: dir.path,
+      server: opts.server,
+      ...(opts.seed === null ? {} : { seed: opts.seed }),
       orders: opts.orders,
       kills: opts.kills,
       failRate: opts.failRate,
@@ -118,9 +152,12 @@ async function main(): Promise<number> {
   const report = soakReport(result, opts)
   mkdirSync(dirname(opts.out), { recursive: true })
   writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`)
-  const keys = ['created', 'deliveredUnique', 'lost', 'duplicateEffects', 'resends', 'dead', 'elapsedS'] as const
+  const keys = ['created', 'deliveredUnique', 'lost', 'duplicateEffects', 'resends', 'dead', 'mismatched', 'elapsedS'] as const
   for (const k of keys) console.log(`  ${k.padEnd(17)} ${report[k]}`)
-  console.log(`  (acknowledged ${result.acknowledged}, missing after restart ${result.acknowledgedMissing}; JSON: ${opts.out})`)
+  const kinds = (c: Record<string, number>) => `${c.create} creates, ${c.update} edits, ${c.cancel} cancellations`
+  console.log(`  app made          ${kinds(result.kinds)}`)
+  console.log(`  server applied    ${kinds(result.serverKinds)} (${result.engine}, seed ${result.seed})`)
+  console.log(`  (acknowledged ${result.acknowledged} changes, missing after restart ${result.acknowledgedMissing}; JSON: ${opts.out})`)
   if (!report.passed) {
     console.error(`soak: FAILED: ${report.failures.join('; ')} (files kept in ${dir.path})`)
     return 1

@@ -1,30 +1,52 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { startReferenceApi } from '../reference-api/server'
 import { REPO_ROOT } from '../cli/cli-support'
 import { openSqlite } from '../core/db/native-sqlite'
 import { waitFor } from './scripted-api'
+import { compareOrders, type ComparableOrder } from './soak-compare'
+import { DEFAULT_MIX, formatMix, type ChangeKind, type Mix } from './soak-mix'
+import { startSoakTarget, type ServerEffects, type SoakServerKind } from './soak-target'
+import { nextSeed, seededRandom } from './seeded-random'
+
+export type { SoakServerKind } from './soak-target'
 
 export interface CrashRunOptions {
   dir: string
   orders: number
   kills: number
   failRate: number
+  /** Which server receives the events (default the reference API). */
+  server?: SoakServerKind
+  /** receiver only: a real PostgreSQL instead of PGlite in `dir`. */
+  databaseUrl?: string
+  /** Weights of creates, edits and cancellations (default 0.6, 0.3, 0.1). */
+  mix?: Mix
   /** Upper bound for the random time a child runs before it is killed. */
   maxLifeMs?: number
-  random?: () => number
+  /** Seeds every random choice of the run (kill times, faults, the child's changes); random when absent, and reported. */
+  seed?: number
   log?: (line: string) => void
   /** How long to wait for everything to drain after the last kill. */
   settleTimeoutMs?: number
 }
 
+export type KindCounts = Record<ChangeKind, number>
+
 export interface CrashRunResult {
+  server: SoakServerKind
+  engine: 'sqlite' | 'pglite' | 'postgres'
+  seed: number
+  /** Orders in the app at the end. */
   created: number
+  /** Changes acknowledged to the user (`ack` lines: creates, edits, cancellations). */
   acknowledged: number
-  /** Acknowledged orders missing from the client database afterwards: must be 0. */
+  /** Orders with an acknowledged change the app does not have afterwards (missing, or its version below the acknowledged one): must be 0. */
   acknowledgedMissing: number
+  /** Orders on the server. */
   deliveredUnique: number
+  /** Versions the app holds that the server never applied: must be 0. */
   lost: number
+  /** Events applied more than once, counted from the server's storage: must be 0. */
   duplicateEffects: number
   resends: number
   dead: number
@@ -34,31 +56,99 @@ export interface CrashRunResult {
   /** Order ids on the server but not in the client, or the reverse: must both be 0. */
   serverOnly: number
   clientOnly: number
+  /** Orders on both sides whose version, state or content differ: must be 0. */
+  mismatched: number
+  mismatchExamples: string[]
+  /** The app's changes per kind (its live versions), and the events the server applied per kind: must be equal. */
+  kinds: KindCounts
+  serverKinds: KindCounts
+  /** Orders cancelled in the app at the end. */
+  cancelledOrders: number
+  serverEffects: ServerEffects
   elapsedS: number
 }
 
+interface ClientState {
+  orders: ComparableOrder[]
+  kinds: KindCounts
+  pending: number
+  sent: number
+  dead: number
+}
+
+function readClient(file: string): ClientState {
+  const db = openSqlite(file, { readonly: true })
+  try {
+    db.pragma('busy_timeout = 2000')
+    const rows = db
+      .prepare(
+        `SELECT id, version, state, customer, note, currency, items, total_minor AS totalMinor, created_at AS createdAt,
+                cancelled_at AS cancelledAt, cancel_reason AS cancelReason FROM orders`,
+      )
+      .all() as (Omit<ComparableOrder, 'items'> & { items: string })[]
+    const kinds: KindCounts = { create: 0, update: 0, cancel: 0 }
+    const KIND = { created: 'create', updated: 'update', cancelled: 'cancel' } as const
+    for (const r of db.prepare('SELECT kind, count(*) AS n FROM order_versions WHERE discarded_at IS NULL GROUP BY kind').all() as { kind: keyof typeof KIND; n: number }[]) {
+      kinds[KIND[r.kind]] += r.n
+    }
+    const c = db
+      .prepare(
+        `SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+                (SELECT count(*) FROM outbox WHERE status = 'sent') AS sent,
+                (SELECT count(*) FROM outbox WHERE status = 'dead') AS dead`,
+      )
+      .get() as { pending: number; sent: number; dead: number }
+    return { orders: rows.map((r) => ({ ...r, items: JSON.parse(r.items) as ComparableOrder['items'] })), kinds, ...c }
+  } finally {
+    db.close()
+  }
+}
+
+function pendingCount(file: string): number {
+  const db = openSqlite(file, { readonly: true })
+  try {
+    db.pragma('busy_timeout = 2000')
+    return db.prepare(`SELECT count(*) FROM outbox WHERE status = 'pending'`).pluck().get() as number
+  } finally {
+    db.close()
+  }
+}
+
 /**
- * Runs the core in a child process against the reference API with injected
- * faults (including "applied, then the connection dropped"), SIGKILLs it at
- * random moments, restarts it each time, then lets it finish and counts.
+ * Runs the core in a child process that makes a seeded mix of creates, edits
+ * and cancellations, against the reference API or the production receiver,
+ * with injected faults (including "applied, then the connection dropped"),
+ * SIGKILLs it at random moments, restarts it each time, lets it finish and
+ * drain, then compares every order on the server with the app's final state.
  */
 export async function runCrashSoak(opts: CrashRunOptions): Promise<CrashRunResult> {
-  const random = opts.random ?? Math.random
+  const seed = opts.seed ?? nextSeed(Math.random)
+  const random = seededRandom(seed)
   const log = opts.log ?? (() => undefined)
   const maxLife = opts.maxLifeMs ?? 700
   const started = Date.now()
-  const api = await startReferenceApi({ dbFile: join(opts.dir, 'reference-api.db'), failRate: opts.failRate, random })
+  const target = await startSoakTarget({ kind: opts.server ?? 'reference', dir: opts.dir, failRate: opts.failRate, random, databaseUrl: opts.databaseUrl })
   const dataDir = join(opts.dir, 'client')
-  const acked = new Set<string>()
+  const clientFile = join(dataDir, 'outpost.db')
+  /** order id → the highest version acknowledged to the user. */
+  const acked = new Map<string, number>()
+  let ackLines = 0
 
   const launch = () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'src-main/testing/relay-child.ts'), '--data-dir', dataDir, '--api-url', api.url, '--orders', String(opts.orders)],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
+    const args = [
+      '--import', 'tsx', join(REPO_ROOT, 'src-main/testing/relay-child.ts'),
+      '--data-dir', dataDir, '--api-url', target.url, '--orders', String(opts.orders),
+      '--seed', String(nextSeed(random)), '--mix', formatMix(opts.mix ?? DEFAULT_MIX),
+      ...(target.token ? ['--api-token', target.token] : []),
+    ]
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     let buffer = ''
     let ready = false
+    let killing = false
+    let done = false
+    let stderr = ''
+    let diedOnItsOwn: string | null = null
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)))
     const readyPromise = new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         buffer += d.toString()
@@ -69,33 +159,36 @@ export async function runCrashSoak(opts: CrashRunOptions): Promise<CrashRunResul
           if (line === 'ready' && !ready) {
             ready = true
             resolve()
-          } else if (line.startsWith('ack ')) acked.add(line.slice(4))
+          } else if (line === 'created') done = true
+          else if (line.startsWith('ack ')) {
+            const [, id, v] = line.split(' ')
+            if (!id || !/^\d+$/.test(v ?? '')) {
+              diedOnItsOwn ??= `the child printed a malformed line: ${line}`
+              continue
+            }
+            ackLines++
+            acked.set(id, Math.max(acked.get(id) ?? 0, Number(v)))
+          }
         }
       })
       child.once('exit', (code, signal) => {
-        if (!ready) reject(new Error(`child exited before ready (${code ?? signal})`))
+        if (!killing) diedOnItsOwn = `the child exited on its own (${code ?? signal}): ${stderr.trim()}`
+        if (!ready) reject(new Error(diedOnItsOwn ?? `child exited before ready (${code ?? signal})`))
       })
     })
-    let stderr = ''
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    return { child, readyPromise, exited, stderr: () => stderr }
-  }
-
-  const clientCounts = () => {
-    const db = openSqlite(join(dataDir, 'outpost.db'), { readonly: true })
-    try {
-      db.pragma('busy_timeout = 2000')
-      return db
-        .prepare(
-          `SELECT (SELECT count(*) FROM orders) AS orders,
-                  (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
-                  (SELECT count(*) FROM outbox WHERE status = 'sent') AS sent,
-                  (SELECT count(*) FROM outbox WHERE status = 'dead') AS dead`,
-        )
-        .get() as { orders: number; pending: number; sent: number; dead: number }
-    } finally {
-      db.close()
+    return {
+      readyPromise,
+      exited,
+      kill(signal: NodeJS.Signals) {
+        killing = true
+        child.kill(signal)
+      },
+      /** Throws if the child stopped without being killed: a refused change (stale version…) or a crash. */
+      check() {
+        if (diedOnItsOwn) throw new Error(diedOnItsOwn)
+      },
+      isDone: () => done,
     }
   }
 
@@ -104,50 +197,57 @@ export async function runCrashSoak(opts: CrashRunOptions): Promise<CrashRunResul
       const run = launch()
       await run.readyPromise
       await new Promise((r) => setTimeout(r, 30 + random() * maxLife))
-      run.child.kill('SIGKILL')
+      run.check()
+      run.kill('SIGKILL')
       await run.exited
-      log(`kill ${k + 1}/${opts.kills}: ${acked.size} acknowledged so far`)
+      log(`kill ${k + 1}/${opts.kills}: ${acked.size} orders, ${ackLines} changes acknowledged so far`)
     }
     const final = launch()
     await final.readyPromise
     await waitFor(
       () => {
-        if (final.child.exitCode !== null) throw new Error(`child died: ${final.stderr()}`)
-        const c = clientCounts()
-        return c.orders >= opts.orders && c.pending === 0
+        final.check()
+        return final.isDone() && pendingCount(clientFile) === 0
       },
       opts.settleTimeoutMs ?? 120_000,
-      'the outbox to drain',
+      'the child to finish its changes and the outbox to drain',
     )
-    final.child.kill('SIGTERM')
+    final.kill('SIGTERM')
     await final.exited
 
-    const client = clientCounts()
-    const db = openSqlite(join(dataDir, 'outpost.db'), { readonly: true })
-    const clientIds = new Set((db.prepare('SELECT id FROM orders').pluck().all() as string[]))
-    db.close()
-    const serverOrders = api.orders()
-    const perOrder = new Map<string, number>()
-    for (const o of serverOrders) perOrder.set(String(o.id), (perOrder.get(String(o.id)) ?? 0) + 1)
-    const stats = api.stats()
-    const deliveredUnique = perOrder.size
+    const client = readClient(clientFile)
+    const serverOrders = await target.orders()
+    const effects = await target.effects()
+    const cmp = compareOrders(client.orders, serverOrders)
+    const version = new Map(client.orders.map((o) => [o.id, o.version]))
+    const ids = new Map<string, number>()
+    for (const o of serverOrders) ids.set(o.id, (ids.get(o.id) ?? 0) + 1)
     return {
-      created: client.orders,
-      acknowledged: acked.size,
-      acknowledgedMissing: [...acked].filter((id) => !clientIds.has(id)).length,
-      deliveredUnique,
-      lost: client.orders - deliveredUnique - client.dead,
-      duplicateEffects: [...perOrder.values()].filter((n) => n > 1).length + stats.duplicateEffects,
-      resends: stats.resends,
+      server: target.kind,
+      engine: target.engine,
+      seed,
+      created: client.orders.length,
+      acknowledged: ackLines,
+      acknowledgedMissing: [...acked].filter(([id, v]) => (version.get(id) ?? 0) < v).length,
+      deliveredUnique: ids.size,
+      lost: cmp.lostVersions,
+      duplicateEffects: effects.duplicateEffects + [...ids.values()].filter((n) => n > 1).length,
+      resends: effects.resends,
       dead: client.dead,
       clientSent: client.sent,
       clientPending: client.pending,
       kills: opts.kills,
-      serverOnly: [...perOrder.keys()].filter((id) => !clientIds.has(id)).length,
-      clientOnly: [...clientIds].filter((id) => !perOrder.has(id)).length,
+      serverOnly: cmp.serverOnly,
+      clientOnly: cmp.clientOnly,
+      mismatched: cmp.mismatched,
+      mismatchExamples: cmp.examples,
+      kinds: client.kinds,
+      serverKinds: effects.byKind,
+      cancelledOrders: client.orders.filter((o) => o.state === 'cancelled').length,
+      serverEffects: effects,
       elapsedS: Math.round((Date.now() - started) / 100) / 10,
     }
   } finally {
-    await api.close()
+    await target.close()
   }
 }
