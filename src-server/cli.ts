@@ -6,13 +6,14 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pino } from 'pino'
 import { DatabaseUnavailableError, oneLine, type Db } from './db'
+import { startFaultProxy, type FaultProxy } from './fault-proxy'
 import { SchemaTooNewError } from './migrations'
 import { openStore } from './open-store'
 import { startServer } from './server'
 import { createToken, listDevices, revokeToken } from './tokens'
 
 const USAGE = `Usage:
-  npm run server -- [--port 5190] [--host 127.0.0.1] [--data-dir DIR | --database-url URL] [--insecure-no-auth] [--log-level info]
+  npm run server -- [--port 5190] [--host 127.0.0.1] [--data-dir DIR | --database-url URL] [--insecure-no-auth] [--log-level info] [--fail-rate R]
   npm run server -- token create --device "Stall 7" [--data-dir DIR | --database-url URL]
   npm run server -- token list | token revoke <device id or name>`
 
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<void> {
         'insecure-no-auth': { type: 'boolean' },
         'log-level': { type: 'string' },
         'pool-size': { type: 'string' },
+        'fail-rate': { type: 'string' },
         device: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -82,24 +84,40 @@ async function main(argv: string[]): Promise<void> {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) throw new UsageError(`--log-level must be one of fatal, error, warn, info, debug, silent`)
   const logger = pino({ level })
   const requireAuth = !values['insecure-no-auth']
+  // Development faults (docs/server.md): the fault proxy takes the port, the receiver a free one behind it.
+  const failRate = values['fail-rate'] === undefined ? 0 : Number(values['fail-rate'])
+  if (!(failRate >= 0 && failRate <= 1) || values['fail-rate']?.trim() === '') throw new UsageError(`--fail-rate must be a number from 0 to 1, got "${values['fail-rate']}"`)
+  if (failRate > 0 && host !== '127.0.0.1') throw new UsageError('--fail-rate is for development and only listens on 127.0.0.1')
   const db: Db = await openStore({ databaseUrl, dataDir, poolSize })
   let server
   try {
-    server = await startServer({ db, port, host, requireAuth, logger })
+    server = await startServer({ db, port: failRate > 0 ? 0 : port, host, requireAuth, logger })
   } catch (err) {
     await db.close()
     if ((err as { code?: unknown }).code === 'EADDRINUSE') throw new DatabaseUnavailableError(`port ${port} is already in use`)
     throw err
   }
   if (!requireAuth) process.stderr.write('WARNING: --insecure-no-auth: any client can send events without a token. Development only.\n')
-  process.stdout.write(`Outpost server listening on ${server.url} (${db.kind === 'pglite' ? `embedded PostgreSQL in ${dataDir}` : 'PostgreSQL'})\n`)
+  let proxy: FaultProxy | null = null
+  if (failRate > 0) {
+    try {
+      proxy = await startFaultProxy({ upstream: server.url, failRate, port })
+    } catch (err) {
+      await server.close()
+      await db.close()
+      if ((err as { code?: unknown }).code === 'EADDRINUSE') throw new DatabaseUnavailableError(`port ${port} is already in use`)
+      throw err
+    }
+    process.stderr.write(`WARNING: --fail-rate ${failRate}: ${Math.round(failRate * 100)}% of POSTs get an injected fault (503, 429, dropped, applied then dropped). Development only.\n`)
+  }
+  process.stdout.write(`Outpost server listening on ${proxy?.url ?? server.url} (${db.kind === 'pglite' ? `embedded PostgreSQL in ${dataDir}` : 'PostgreSQL'})\n`)
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down: finishing in-flight requests')
-    void server
-      .close()
+    void (proxy?.close() ?? Promise.resolve())
+      .then(() => server.close())
       .then(() => db.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {

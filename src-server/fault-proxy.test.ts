@@ -3,10 +3,13 @@
  * node:http server (to see exactly what was forwarded) and the receiver on
  * PGlite (to see that "applied, then dropped" really applied).
  */
+import { spawn, spawnSync } from 'node:child_process'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../src-main/cli/cli-support'
+import { freeLoopbackPort } from '../src-main/cli/free-port'
 import { seededRandom } from '../src-main/testing/seeded-random'
 import { tempDir } from '../src-main/testing/temp-dir'
 import { startFaultProxy, type FaultKind, type FaultProxy } from './fault-proxy'
@@ -174,4 +177,44 @@ describe('fault proxy', () => {
       dir.remove()
     }
   }, 30_000)
+
+  it('npm run server -- --fail-rate 1 puts the proxy on the port: POSTs fault, /health does not; a bad rate is one clear line', async () => {
+    const tsx = ['--import', 'tsx', join(REPO_ROOT, 'src-server/cli.ts')]
+    const bad = spawnSync(process.execPath, [...tsx, '--fail-rate', '2'], { cwd: REPO_ROOT, encoding: 'utf8' })
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('--fail-rate must be a number from 0 to 1, got "2"')
+    const dir = tempDir('outpost-proxy-cli-')
+    const port = await freeLoopbackPort()
+    const child = spawn(process.execPath, [...tsx, '--port', String(port), '--data-dir', join(dir.path, 'data'), '--insecure-no-auth', '--fail-rate', '1', '--log-level', 'silent'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString()
+          if (out.includes('listening on')) resolve()
+        })
+        child.once('exit', () => reject(new Error(`the server exited: ${stderr}`)))
+      })
+      expect(stderr).toContain('--fail-rate 1: 100% of POSTs get an injected fault')
+      const url = `http://127.0.0.1:${port}`
+      expect((await fetch(`${url}/health`)).status).toBe(200)
+      for (let i = 0; i < 5; i++) {
+        const status = await post(url).then(
+          async (r) => (await r.text(), r.status),
+          () => 'cut',
+        )
+        expect([503, 429, 'cut']).toContain(status)
+      }
+    } finally {
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+      dir.remove()
+    }
+  }, 60_000)
 })
