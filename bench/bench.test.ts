@@ -71,7 +71,7 @@ describe('soak', () => {
     elapsedS: 4.2,
     ...over,
   })
-  const opts = { server: 'reference', orders: 300, kills: 5, failRate: 0.3, seed: null, out: '/tmp/x.json' } as const
+  const opts = { server: 'reference', orders: 300, kills: 5, failRate: 0.3, seed: null, databaseUrl: null, out: '/tmp/x.json' } as const
 
   it('reports the issue keys first and fails on loss, duplicates or a missing acknowledged order', () => {
     const ok = soakReport(result({}), opts)
@@ -107,5 +107,8 @@ describe('soak', () => {
     expect(parseSoakArgs(['--server', 'receiver', '--seed', '42'])).toMatchObject({ server: 'receiver', seed: 42 })
     expect((parseSoakArgs(['--server', 'receiver']) as { out: string }).out).toMatch(/soak-receiver\.json$/)
     expect(() => parseSoakArgs(['--server', 'postgres'])).toThrow(/--server must be reference or receiver/)
+    expect(parseSoakArgs(['--server', 'receiver', '--database-url', 'postgres://u@127.0.0.1:5/db'])).toMatchObject({ databaseUrl: 'postgres://u@127.0.0.1:5/db' })
+    expect(() => parseSoakArgs(['--database-url', 'postgres://x'])).toThrow(/for --server receiver/)
+    expect(() => parseSoakArgs(['--server', 'receiver', '--database-url', 'mysql://x'])).toThrow(/postgres:\/\/ URL/)
   })
 })

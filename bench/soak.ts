@@ -1,5 +1,5 @@
 /**
- * `npm run soak [-- --server reference|receiver --orders N --kills K --fail-rate R --seed S --out FILE]`
+ * `npm run soak [-- --server reference|receiver [--database-url URL] --orders N --kills K --fail-rate R --seed S --out FILE]`
  * (defaults: the reference API, 2,000 orders, 30 kills, fail rate 0.3, a
  * random seed, bench/results/soak.json or soak-receiver.json)
  *
@@ -7,9 +7,10 @@
  * handlers (60% creates, 30% edits, 10% cancellations) until it holds N
  * orders, while faults are injected (503, 429, dropped connections, and
  * "applied, then the connection dropped"): by the reference API itself, or by
- * the fault proxy in front of the production receiver (on PGlite). The child
- * is SIGKILLed and restarted K times at random moments; then everything
- * drains and every order on the server is compared with the app's.
+ * the fault proxy in front of the production receiver (on PGlite, or on a
+ * real PostgreSQL with `--database-url`: an empty database). The child is
+ * SIGKILLed and restarted K times at random moments; then everything drains
+ * and every order on the server is compared with the app's.
  *
  * Exits 1 when a change was lost, applied twice or acknowledged and then
  * missing, or any order differs between the server and the app; 2 on bad
@@ -23,7 +24,7 @@ import { SOAK_SERVERS, type SoakServerKind } from '../src-main/testing/soak-targ
 import { UsageError } from '../src-main/cli/cli-support'
 import { parseFlags, REPO_ROOT, tempDir } from './lib/util'
 
-const USAGE = 'Usage: npm run soak [-- --server reference|receiver --orders N --kills K --fail-rate R --seed S --out FILE]'
+const USAGE = 'Usage: npm run soak [-- --server reference|receiver [--database-url URL] --orders N --kills K --fail-rate R --seed S --out FILE]'
 
 export interface SoakOptions {
   server: SoakServerKind
@@ -31,11 +32,13 @@ export interface SoakOptions {
   kills: number
   failRate: number
   seed: number | null
+  /** receiver only: a real PostgreSQL instead of PGlite. */
+  databaseUrl: string | null
   out: string
 }
 
 export function parseSoakArgs(argv: readonly string[]): SoakOptions | 'help' {
-  const { flags, positionals } = parseFlags(argv, ['server', 'orders', 'kills', 'fail-rate', 'seed', 'out'])
+  const { flags, positionals } = parseFlags(argv, ['server', 'database-url', 'orders', 'kills', 'fail-rate', 'seed', 'out'])
   if (flags.has('help')) return 'help'
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
   const int = (name: string, fallback: number, min: number, max: number): number => {
@@ -56,12 +59,16 @@ export function parseSoakArgs(argv: readonly string[]): SoakOptions | 'help' {
   const out = flags.get('out')
   if (out === 'true' || out === '') throw new UsageError('--out needs a file name')
   const seed = flags.has('seed') ? int('seed', 0, 0, 2 ** 32 - 1) : null
+  const databaseUrl = flags.get('database-url') ?? null
+  if (databaseUrl !== null && server !== 'receiver') throw new UsageError('--database-url is for --server receiver')
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError(`--database-url must be a postgres:// URL, got "${databaseUrl}"`)
   return {
     server: server as SoakServerKind,
     orders: int('orders', 2000, 1, 1_000_000),
     kills: int('kills', 30, 0, 10_000),
     failRate,
     seed,
+    databaseUrl,
     out: resolve(out ?? join(REPO_ROOT, server === 'reference' ? 'bench/results/soak.json' : `bench/results/soak-${server}.json`)),
   }
 }
@@ -138,6 +145,7 @@ async function main(): Promise<number> {
       dir: dir.path,
       server: opts.server,
       ...(opts.seed === null ? {} : { seed: opts.seed }),
+      ...(opts.databaseUrl === null ? {} : { databaseUrl: opts.databaseUrl }),
       orders: opts.orders,
       kills: opts.kills,
       failRate: opts.failRate,
