@@ -263,7 +263,7 @@ const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; ta
       data-sync-state={order.discarded ? 'discarded' : order.syncState}
       data-order-state={order.state}
       data-version={order.version}
-      data-not-on-server={order.notOnServer ? 'true' : undefined}
+      data-not-on-server={order.notOnServer && order.discarded ? 'true' : undefined}
       aria-keyshortcuts={order.state === 'open' ? `Enter ${ORDER_KEYS.edit} ${ORDER_KEYS.cancel} Backspace` : 'Enter'}
       tabIndex={tabbable ? 0 : -1}
       onClick={(e) => {
@@ -274,6 +274,12 @@ const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; ta
       <span className="row-customer">
         {order.customer}
         {order.state === 'cancelled' ? <span className="row-cancelled"> {t('order.stateCancelled')}</span> : null}
+        {order.notOnServer && order.discarded ? (
+          <span className="row-cancelled" data-testid="row-not-on-server">
+            {' '}
+            {t('order.notOnServer')}
+          </span>
+        ) : null}
       </span>
       <span className="row-items muted" data-testid="row-items" title={order.itemsSummary}>
         {order.itemsSummary ?? ''}

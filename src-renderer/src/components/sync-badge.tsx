@@ -8,13 +8,11 @@ import { Icon, type IconName } from './icons'
 type BadgeTone = 'waiting' | 'synced' | 'failed' | 'discarded'
 
 export function syncBadgeText(
-  order: Pick<OrderSummary, 'syncState' | 'syncedAt' | 'syncError' | 'discarded' | 'notOnServer'>,
+  order: Pick<OrderSummary, 'syncState' | 'syncedAt' | 'syncError' | 'discarded'>,
   t: Translate,
   locale: string,
 ): { tone: BadgeTone; icon: IconName; text: string } {
   // Its own words: the header counts these apart, so the two never disagree.
-  // A refused creation given up on: the server has no version of it at all (issue 11).
-  if (order.discarded && order.notOnServer) return { tone: 'discarded', icon: 'ban', text: t('order.notOnServer') }
   if (order.discarded) return { tone: 'discarded', icon: 'ban', text: t('row.discarded') }
   switch (order.syncState) {
     case 'pending':

@@ -211,7 +211,7 @@ export const en = {
   'outcome.other': 'Other',
 
   'attention.title': 'Needs attention',
-  'attention.intro': 'The server refused these orders. Retry once the cause is fixed, or discard to keep the order only on this device.',
+  'attention.intro': 'The server refused these changes. Edit and resend a corrected order, discard the change to go back to what the server has, or retry once the cause is fixed.',
   'attention.empty': 'Nothing needs attention. Every order has been sent or is waiting its turn.',
   'attention.loading': 'Loading…',
   'attention.reason': 'Reason',

@@ -205,7 +205,7 @@ export const zhTW: Record<MessageKey, string> = {
   'outcome.other': '其他',
 
   'attention.title': '需要處理',
-  'attention.intro': '伺服器拒絕了這些訂單。排除原因後可以重試,或選擇捨棄,讓訂單只保留在這台裝置上。',
+  'attention.intro': '伺服器拒絕了這些變更。你可以修改訂單後重新送出、捨棄這項變更回到伺服器上的版本，或在排除原因後重試。',
   'attention.empty': '沒有需要處理的項目。所有訂單都已傳送或正在排隊。',
   'attention.loading': '載入中…',
   'attention.reason': '原因',
