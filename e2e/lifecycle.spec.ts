@@ -359,6 +359,7 @@ test.describe('the list from the keyboard', () => {
     await expect(page.getByTestId('list-keys-hint')).toHaveText('With an order selected: Enter opens it, E edits it, Delete cancels it')
     const keyed = row(page, 'Keyed Eve')
     await expect(keyed).toHaveAttribute('aria-keyshortcuts', /\bE\b.*\bDelete\b/)
+    await saveScreenshot(page, 'list-keys')
 
     await keyed.focus()
     await page.keyboard.press('e')
