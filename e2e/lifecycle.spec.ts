@@ -237,6 +237,8 @@ test.describe('fixing a refused change', () => {
     await expect(card.getByTestId('dead-waiting')).toHaveText('2 changes waiting behind this one')
     expect(api.server!.orders().find((o) => o.id === id)).toMatchObject({ version: 1, customer: 'Café Lumière' })
 
+    // The last edit's Undo names version 4, which the fix renumbers: it is withdrawn with the fix.
+    await expect(page.getByTestId('undo')).toHaveCount(1)
     await card.getByTestId('edit-and-resend').click()
     const resend = page.getByTestId('resend-form').getByTestId('order-form')
     // Prefilled with the order as it is on this device: the refused change and the two behind it.
@@ -245,6 +247,8 @@ test.describe('fixing a refused change', () => {
     await resend.getByTestId('order-customer').fill('Café Lumière (terrace)')
     await resend.getByTestId('order-submit').click()
     await expect(page.getByTestId('attention-empty')).toBeVisible({ timeout: 10_000 })
+    await expect(page.getByTestId('toast').filter({ hasText: 'Correction saved: Café Lumière (terrace) will be sent as version 2' })).toBeVisible()
+    await expect(page.getByTestId('undo')).toHaveCount(0)
 
     await expect.poll(() => api.server!.orders().find((o) => o.id === id)?.customer, { timeout: 10_000 }).toBe('Café Lumière (terrace)')
     expect(api.server!.orders().find((o) => o.id === id)).toMatchObject({

@@ -417,7 +417,7 @@ export const zhTW: Record<MessageKey, string> = {
   'detail.notOnServer': '不在伺服器上：伺服器從未接受這筆訂單，訂單保留在這台裝置上。',
   'detail.settledReplaced': '已由你的修正取代',
   'detail.settledDiscarded': '已捨棄（訂單回到伺服器上的版本）',
-  'list.keysHint': '選取訂單後：Enter 開啟、E 編輯、Delete 取消訂單',
+  'list.keysHint': '選取訂單後：按輸入鍵開啟、按 E 編輯、按刪除鍵取消訂單',
   'actions.editHint': '編輯（在清單中按 E）',
-  'actions.cancelHint': '取消訂單（在清單中按 Delete）',
+  'actions.cancelHint': '取消訂單（在清單中按刪除鍵）',
 }

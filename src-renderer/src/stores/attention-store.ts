@@ -4,6 +4,7 @@ import { call } from '../api'
 import { toCreateOrderInput, type OrderDraft } from '../orders/order-draft'
 import { useLanguage } from './language-store'
 import { useOrderDetail } from './order-detail-store'
+import { undoTopic } from './orders-store'
 import { useUi } from './ui-store'
 
 interface AttentionState {
@@ -27,6 +28,12 @@ interface Retrying {
   orderId: string
   customer: string
   attempts: number
+}
+
+/** An Undo offered for this order names a version a fix just renumbered: it goes. */
+function withdrawUndo(orderId: string): void {
+  const ui = useUi.getState()
+  for (const toast of ui.toasts) if (toast.topic === undoTopic(orderId)) ui.dismissToast(toast.id)
 }
 
 export const useAttention = create<AttentionState>()((set, get) => {
@@ -90,6 +97,7 @@ export const useAttention = create<AttentionState>()((set, get) => {
       const r = await call('editAndResend', { eventId: item.eventId, version, order: toCreateOrderInput(draft, useLanguage.getState().locale) })
       const ui = useUi.getState()
       if (r.ok) {
+        withdrawUndo(item.orderId)
         ui.toast({ key: 'attention.resent', params: { customer: draft.customer.trim(), version: r.value.version } }, 'success')
         void useOrderDetail.getState().load()
         await get().load()
@@ -106,6 +114,7 @@ export const useAttention = create<AttentionState>()((set, get) => {
       })
       const ui = useUi.getState()
       if (r.ok) {
+        withdrawUndo(item.orderId)
         ui.toast(
           r.value.notOnServer
             ? { key: 'attention.changeDiscardedNew', params: { customer: item.customer } }

@@ -61,6 +61,12 @@ export interface OrderChangeResult {
   eventId: string
 }
 
+/**
+ * The topic of an order's Undo toast: fixing a refused change renumbers the
+ * order's versions, so its Undo (tied to a version) is withdrawn then.
+ */
+export const undoTopic = (orderId: string) => `undo:${orderId}`
+
 /** Undo is offered this long after a save (issue 11). */
 export const UNDO_MS = 10_000
 
@@ -274,6 +280,7 @@ export const useOrders = create<OrdersState>()((set, get) => {
         // Undo of a new order cancels it (the order stays, marked cancelled).
         ui.toast({ key: 'form.saved' }, 'success', {
           durationMs: UNDO_MS,
+          topic: undoTopic(id),
           action: { label: { key: 'undo.label' }, testId: 'undo', run: () => void runUndo(() => call('cancelOrder', { id, version, reason: null })) },
         })
       } else {
@@ -290,6 +297,7 @@ export const useOrders = create<OrdersState>()((set, get) => {
         // Undo of an edit puts the previous content back, as the next version.
         useUi.getState().toast({ key: 'form.saved' }, 'success', {
           durationMs: UNDO_MS,
+          topic: undoTopic(id),
           action: {
             label: { key: 'undo.label' },
             testId: 'undo',
