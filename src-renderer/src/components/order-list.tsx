@@ -77,6 +77,8 @@ export function OrderList(): ReactElement {
   useEffect(() => {
     setVisibleRange(first, last)
   }, [first, last, setVisibleRange])
+  // Back on the list: an E that the detail never took (its order did not load) must not fire on a later visit.
+  useEffect(() => useEditIntent.setState({ orderId: null }), [])
 
   // The Tab stop: the active row if it is rendered, else the first rendered one, so Tab never skips the list.
   const tabStop = items.some((vi) => vi.index === active) ? active : (items[0]?.index ?? -1)
