@@ -240,3 +240,66 @@ describe('discard this change', () => {
     expect({ outbox: outboxOf(id), row: row(id), versions: versions(id) }).toEqual(before)
   })
 })
+
+describe('under kill -9', () => {
+  /** What every fix keeps true, whatever instant it is killed at. */
+  function expectConsistent(d: SqliteDatabase): void {
+    const ids = d.prepare('SELECT id FROM orders').pluck().all() as string[]
+    expect(ids.length).toBeGreaterThan(0)
+    for (const id of ids) {
+      const version = d.prepare('SELECT version FROM orders WHERE id = ?').pluck().get(id) as number
+      // One live version per number, 1..current, nothing above it.
+      const live = d.prepare('SELECT version FROM order_versions WHERE order_id = ? AND discarded_at IS NULL ORDER BY version').pluck().all(id)
+      expect(live, id).toEqual(Array.from({ length: version }, (_, i) => i + 1))
+      // What can still go to the server is exactly versions 1..current, in seq order: no gap, no repeat.
+      const sentOrUnsent = (d.prepare('SELECT payload FROM outbox WHERE aggregate_id = ? ORDER BY seq').pluck().all(id) as string[]).map(
+        (p) => (JSON.parse(p) as { version: number }).version,
+      )
+      expect(sentOrUnsent, id).toEqual(Array.from({ length: version }, (_, i) => i + 1))
+    }
+    // An event is in the outbox or settled, never both, and a replacement exists.
+    expect(d.prepare('SELECT count(*) FROM outbox_settled s JOIN outbox o ON o.id = s.id').pluck().get()).toBe(0)
+    expect(d.prepare(`SELECT count(*) FROM outbox_settled s WHERE s.settled_as = 'replaced' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = s.replaced_by)`).pluck().get()).toBe(0)
+    // The list's facets follow the outbox.
+    const drift = d
+      .prepare(
+        `SELECT count(*) FROM order_facets f WHERE
+           f.pending != (SELECT count(*) FROM outbox o WHERE o.aggregate_id = f.order_id AND o.status = 'pending') OR
+           f.dead != (SELECT count(*) FROM outbox o WHERE o.aggregate_id = f.order_id AND o.status = 'dead')`,
+      )
+      .pluck()
+      .get()
+    expect(drift).toBe(0)
+  }
+
+  it('every fix is whole or absent: versions stay contiguous, nothing is both settled and sendable', async () => {
+    db.close()
+    const { spawn } = await import('node:child_process')
+    const { join } = await import('node:path')
+    let rounds = 0
+    for (let kill = 0; kill < 4; kill++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'order-fixes-child.ts'), dir.path], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let err = ''
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+      await new Promise<void>((resolve, reject) => {
+        let seen = 0
+        child.stdout.on('data', (d: Buffer) => {
+          const more = (d.toString().match(/round/g) ?? []).length
+          seen += more
+          rounds += more
+          // A few milliseconds into a later round: anywhere, inside a fix's transaction too.
+          if (seen >= 5 && seen - more < 5) setTimeout(() => child.kill('SIGKILL'), 1 + kill * 3)
+        })
+        child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited ${code}: ${err}`))))
+      })
+      db = openDatabase(dir.path)
+      expectConsistent(db)
+      db.close()
+    }
+    expect(rounds).toBeGreaterThanOrEqual(20)
+    db = openDatabase(dir.path)
+    // Fixes of both kinds happened, and the successors fixed what each kill left refused.
+    expect(db.prepare(`SELECT count(DISTINCT settled_as) FROM outbox_settled`).pluck().get()).toBe(2)
+    expect(db.prepare(`SELECT count(*) FROM outbox WHERE status = 'dead' AND discarded_at IS NULL`).pluck().get()).toBeLessThanOrEqual(1)
+  }, 90_000)
+})
