@@ -157,6 +157,12 @@ describe('order lifecycle through the relay', () => {
     expect(ok(await c.handlers.discardChange({ eventId: cardN.eventId, version: 1 }))).toEqual({ id: never, version: 1, notOnServer: true })
     expect(ok(await c.handlers.getOrder({ id: never }))).toMatchObject({ notOnServer: true, discarded: true })
     expect(server.orders().some((o) => o.id === never)).toBe(false)
+    // Still fixable afterwards: Edit and resend sends it as a new OrderCreated, version 1, which the server takes.
+    ok(await c.handlers.editAndResend({ eventId: cardN.eventId, version: 1, order: { customer: 'Now accepted', items: items('2') } }))
+    await waitFor(() => server.orders().some((o) => o.id === never), 10_000)
+    expect(server.orders().find((o) => o.id === never)).toMatchObject({ version: 1, customer: 'Now accepted', state: 'open' })
+    await waitFor(async () => ok(await c.handlers.getOrder({ id: never })).syncState === 'synced', 10_000)
+    expect(ok(await c.handlers.getOrder({ id: never }))).toMatchObject({ notOnServer: false, discarded: false, version: 1 })
     // A second discard of the same change is refused: it is no longer waiting for attention.
     expect(await c.handlers.discardChange({ eventId: cardB.eventId, version: 1 })).toMatchObject({ ok: false, error: { code: 'not_dead' } })
   })
