@@ -75,3 +75,22 @@ describe('previewTotalMinor with decimal quantities', () => {
     expect(previewTotalMinor({ currency: 'USD', items: [line('a', '1.2345', '1')] })).toBe(0)
   })
 })
+
+describe('prices in the UI locale (issue 11)', () => {
+  it('an edit is prefilled the locale way and reads back to the same minor units, in the preview and in what main gets', () => {
+    const order = { customer: 'C', currency: 'KWD', note: null, items: [{ name: 'Dates', quantity: 1, unitPriceMinor: 1500, lineTotalMinor: 1500 }] }
+    const de = draftFromOrder(order, 'de-DE')
+    expect(de.items[0]!.unitPrice).toBe('1,500')
+    // Read as de-DE: 1.500 dinars, not 1500.
+    expect(previewTotalMinor(de, 'de-DE')).toBe(1500)
+    expect(toCreateOrderInput(de, 'de-DE')).toMatchObject({ locale: 'de-DE', items: [{ unitPrice: '1,500' }] })
+    expect(draftFromOrder(order, 'en-US').items[0]!.unitPrice).toBe('1.500')
+  })
+
+  it('previews what was typed with the currency symbol and the locale separators', () => {
+    expect(previewTotalMinor({ currency: 'EUR', items: [line('a', '2', '€12,50')] }, 'en-US')).toBe(2500)
+    expect(previewTotalMinor({ currency: 'EUR', items: [line('a', '1', '1.234,50')] }, 'de-DE')).toBe(123450)
+    // ambiguous: counts as nothing until it is clear, as main refuses it
+    expect(previewTotalMinor({ currency: 'KWD', items: [line('a', '1', '1,234')] }, 'en-US')).toBe(0)
+  })
+})
