@@ -22,7 +22,7 @@ export function findPgBin(): string | { skip: string } {
   return join(root, versions[0], 'bin')
 }
 
-export async function startPgCluster(opts: { fsync?: boolean } = {}): Promise<PgCluster | { skip: string }> {
+export async function startPgCluster(opts: { fsync?: boolean; settings?: Record<string, string> } = {}): Promise<PgCluster | { skip: string }> {
   const bin = findPgBin()
   if (typeof bin !== 'string') return bin
   const dir = mkdtempSync(join(tmpdir(), 'outpost-pg-'))
@@ -37,6 +37,7 @@ export async function startPgCluster(opts: { fsync?: boolean } = {}): Promise<Pg
   }
   const port = await freeLoopbackPort()
   const args = ['-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1', '-c', 'max_connections=200', '-c', `fsync=${opts.fsync === false ? 'off' : 'on'}`]
+  for (const [k, v] of Object.entries(opts.settings ?? {})) args.push('-c', `${k}=${v}`)
   const child: ChildProcess = asRoot
     ? spawn('runuser', ['-u', 'postgres', '--', join(bin, 'postgres'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
     : spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'] })
@@ -58,10 +59,16 @@ export async function startPgCluster(opts: { fsync?: boolean } = {}): Promise<Pg
   return {
     url,
     async stop() {
-      // SIGINT: PostgreSQL's fast shutdown. runuser forwards it.
-      if (child.exitCode === null) child.kill('SIGINT')
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
+      // pg_ctl's fast shutdown, as the cluster's owner: runuser does not pass
+      // SIGINT on, and a postmaster orphaned by killing runuser lingers (and
+      // keeps this process alive through its stderr pipe) until it notices
+      // its data folder is gone, up to a minute later.
+      if (child.exitCode === null) run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '20', 'stop'])
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 10_000)))])
+      clearTimeout(timer)
       if (child.exitCode === null) child.kill('SIGKILL')
+      child.stderr?.destroy()
       rmSync(dir, { recursive: true, force: true })
     },
   }
