@@ -21,6 +21,10 @@ export interface LoadSpec {
   resendEvery: number
 }
 
+/** The unmeasured warm-up block: one batch per device, none sent twice. */
+export const WARM_UP = 'w'
+export const warmUpSpec = (spec: LoadSpec): LoadSpec => ({ ...spec, perDevice: Math.min(spec.perDevice, spec.batch), resendEvery: 0 })
+
 export interface WireEventJson {
   id: string
   type: 'OrderCreated'
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
   const pools = urls.map((u) => new Pool(u, { connections: Math.ceil(spec.devices / urls.length) + 2, pipelining: 1 }))
   // Bodies serialized up front: the devices' cost is not what is measured.
   const prepared = new Map(
-    blocksRaw.split(',').map((b) => [b, blockBatches(b, spec).map((mine) => mine.map((x) => ({ body: JSON.stringify({ events: x.events }), ids: x.events.map((e) => e.id), twice: x.twice })))]),
+    blocksRaw.split(',').map((b) => [b, blockBatches(b, b === WARM_UP ? warmUpSpec(spec) : spec).map((mine) => mine.map((x) => ({ body: JSON.stringify({ events: x.events }), ids: x.events.map((e) => e.id), twice: x.twice })))]),
   )
   const post = async (pool: Pool, body: string): Promise<{ ms: number; statuses: Map<string, string> }> => {
     for (let attempt = 1; ; attempt++) {

@@ -20,7 +20,7 @@ import { openStore } from '../../src-server/open-store'
 import { createDatabase, startPgCluster } from '../../src-server/testing/pg-cluster'
 import type { ScenarioOutcome } from '../lib/report'
 import { median, parseFlags, percentile, round, spread } from '../lib/util'
-import { blockBatches, type BlockResult, type LoadSpec } from './server-load'
+import { blockBatches, WARM_UP, warmUpSpec, type BlockResult, type LoadSpec } from './server-load'
 
 export interface ServerBenchOptions {
   events?: number
@@ -31,6 +31,8 @@ export interface ServerBenchOptions {
   poolSize?: number
   /** Every Nth batch is also sent to the other instance at the same moment. */
   resendEvery?: number
+  /** Where PostgreSQL's versions live (tests point it elsewhere to see the skip). */
+  pgRoot?: string
   log?: (line: string) => void
 }
 
@@ -46,7 +48,12 @@ export async function runServer(opts: ServerBenchOptions = {}): Promise<Scenario
   const log = opts.log ?? (() => undefined)
   const skipped = (reason: string): ScenarioOutcome<'server'> => ({ values: nullValues(), skipped: reason })
 
-  const cluster = await startPgCluster()
+  let cluster
+  try {
+    cluster = await startPgCluster(opts.pgRoot ? { pgRoot: opts.pgRoot } : {})
+  } catch (err) {
+    return skipped(`PostgreSQL did not start: ${(err as Error).message}`)
+  }
   if ('skip' in cluster) return skipped(cluster.skip)
   const children: ChildProcess[] = []
   try {
@@ -57,17 +64,17 @@ export async function runServer(opts: ServerBenchOptions = {}): Promise<Scenario
 
     const instances = await Promise.all([0, 1].map(() => startInstance(receiverUrl, poolSize, children)))
     const spec: LoadSpec = { devices, perDevice, batch, resendEvery }
-    const warmSpec: LoadSpec = { devices, perDevice: Math.min(perDevice, batch), batch, resendEvery: 0 }
+    const warmSpec = warmUpSpec(spec)
     const names = Array.from({ length: blocks }, (_, b) => `b${b}`)
-    const load = await startLoad(instances.map((i) => i.url), spec, ['w', ...names], children)
+    const load = await startLoad(instances.map((i) => i.url), spec, [WARM_UP, ...names], children)
 
     const client = new pg.Client({ connectionString: baselineUrl })
     await client.connect()
     const baseline = makeBaseline(client)
 
     // Warm-up (JIT, connections, page cache): one batch per device, not counted.
-    await load.run('w')
-    await baseline.run(baseline.prepare(blockBatches('w', warmSpec)))
+    await load.run(WARM_UP)
+    await baseline.run(baseline.prepare(blockBatches(WARM_UP, warmSpec)))
 
     const oursMs: number[] = []
     const baseMs: number[] = []
@@ -100,21 +107,11 @@ export async function runServer(opts: ServerBenchOptions = {}): Promise<Scenario
     await load.stop()
     await Promise.all(instances.map((i) => stopChild(i.child)))
 
-    // Counted from the database: every event answered `accepted` must be there exactly once.
-    const expected = devices * (perDevice * blocks + warmSpec.perDevice)
-    const check = new pg.Client({ connectionString: receiverUrl })
-    await check.connect()
-    const row = (
-      await check.query<{ inbox: number; orders: number; changes: number; distinct_changes: number; bad_versions: number }>(
-        `SELECT (SELECT count(*)::int FROM inbox) AS inbox, (SELECT count(*)::int FROM orders) AS orders,
-                (SELECT count(*)::int FROM changes) AS changes, (SELECT count(DISTINCT event_id)::int FROM changes) AS distinct_changes,
-                (SELECT count(*)::int FROM orders WHERE version <> 1) AS bad_versions`,
-      )
-    ).rows[0]
-    await check.end()
-    if (!row) throw new Error('server bench: no counts')
-    const lost = Math.max(0, expected - Math.min(row.inbox, row.orders, row.distinct_changes))
-    const duplicateEffects = row.changes - row.distinct_changes + Math.max(0, row.orders - expected) + Math.max(0, row.inbox - expected) + row.bad_versions
+    // Counted from the database, per event id: every event sent must be there exactly once (inbox row,
+    // outbox row, its order at version 1), and nothing else may be.
+    const sentEvents = [warmSpec, ...names.map(() => spec)].flatMap((sp, k) => blockBatches(k === 0 ? WARM_UP : (names[k - 1] ?? ''), sp).flat().flatMap((b) => b.events))
+    const row = await countEffects(receiverUrl, sentEvents)
+    const { lost, duplicateEffects } = row
 
     const events = devices * perDevice * blocks
     const eventsPerSec = events / (oursMs.reduce((a, b) => a + b, 0) / 1000)
@@ -147,12 +144,44 @@ export async function runServer(opts: ServerBenchOptions = {}): Promise<Scenario
         ratioOfSums: round(eventsPerSec / baselineEventsPerSec, 3),
         spread: { ratio: spread(ratios) },
         cpuSeconds: cpu,
-        counted: row,
+        counted: { inbox: row.inbox, orders: row.orders, changes: row.changes },
       },
     }
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
     await cluster.stop()
+  }
+}
+
+/**
+ * `lost`: events sent without an inbox row, an outbox row or their order.
+ * `duplicateEffects`: outbox rows beyond one per event, orders past version 1
+ * (each is created once and never updated here), and rows for events nobody sent.
+ */
+export async function countEffects(databaseUrl: string, sent: readonly { id: string; aggregateId: string }[]) {
+  const check = new pg.Client({ connectionString: databaseUrl })
+  await check.connect()
+  try {
+    const row = (
+      await check.query<{ lost: number; duplicate_effects: number; inbox: number; orders: number; changes: number }>(
+        `WITH sent AS (SELECT * FROM unnest($1::text[], $2::text[]) AS s(event_id, order_id))
+         SELECT
+           (SELECT count(*)::int FROM sent s WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.event_id = s.event_id)
+                                         OR NOT EXISTS (SELECT 1 FROM changes c WHERE c.event_id = s.event_id)
+                                         OR NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = s.order_id)) AS lost,
+           (SELECT (count(*) - count(DISTINCT event_id))::int FROM changes)
+             + (SELECT count(*)::int FROM orders WHERE version <> 1)
+             + (SELECT count(*)::int FROM changes c WHERE NOT EXISTS (SELECT 1 FROM sent s WHERE s.event_id = c.event_id))
+             + (SELECT count(*)::int FROM orders o WHERE NOT EXISTS (SELECT 1 FROM sent s WHERE s.order_id = o.id)) AS duplicate_effects,
+           (SELECT count(*)::int FROM inbox) AS inbox, (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM changes) AS changes`,
+        [sent.map((e) => e.id), sent.map((e) => e.aggregateId)],
+      )
+    ).rows[0]
+    if (!row) throw new Error('server bench: no counts')
+    const { lost, duplicate_effects: duplicateEffects, ...rows } = row
+    return { lost, duplicateEffects, ...rows }
+  } finally {
+    await check.end()
   }
 }
 

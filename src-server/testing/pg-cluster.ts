@@ -14,16 +14,15 @@ export interface PgCluster {
   stop(): Promise<void>
 }
 
-export function findPgBin(): string | { skip: string } {
-  const root = '/usr/lib/postgresql'
+export function findPgBin(root = '/usr/lib/postgresql'): string | { skip: string } {
   if (!existsSync(root)) return { skip: `${root}/*/bin/initdb not found: install Debian's postgresql to run the PostgreSQL half` }
   const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
   if (!versions[0]) return { skip: `${root}/*/bin/initdb not found: install Debian's postgresql to run the PostgreSQL half` }
   return join(root, versions[0], 'bin')
 }
 
-export async function startPgCluster(opts: { fsync?: boolean; settings?: Record<string, string> } = {}): Promise<PgCluster | { skip: string }> {
-  const bin = findPgBin()
+export async function startPgCluster(opts: { fsync?: boolean; settings?: Record<string, string>; pgRoot?: string } = {}): Promise<PgCluster | { skip: string }> {
+  const bin = findPgBin(opts.pgRoot)
   if (typeof bin !== 'string') return bin
   const dir = mkdtempSync(join(tmpdir(), 'outpost-pg-'))
   chmodSync(dir, 0o777)
