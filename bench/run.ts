@@ -2,7 +2,7 @@
  * `npm run bench [-- SCENARIO...] [--out FILE]`
  *
  * Runs the benchmarks (all of them by default: write, drain, reconnect,
- * memory, ui), each next to its baseline measured in the same run, prints a
+ * memory, ui, history, server), each next to its baseline measured in the same run, prints a
  * table and writes the JSON report (default bench/results/latest.json).
  * See bench/README.md.
  */
@@ -13,7 +13,7 @@ import { parseFlags, REPO_ROOT } from './lib/util'
 const USAGE = `Usage: npm run bench [-- ${SCENARIO_NAMES.join('|')} ...] [--out FILE]`
 
 /** Reconnect before drain, so the naive loop can overlap it (see below). */
-const EXEC_ORDER: readonly ScenarioName[] = ['write', 'reconnect', 'drain', 'memory', 'ui', 'history']
+const EXEC_ORDER: readonly ScenarioName[] = ['write', 'reconnect', 'drain', 'memory', 'ui', 'history', 'server']
 
 type Outcomes = Partial<{ [S in ScenarioName]: ScenarioOutcome<S> }>
 
@@ -99,6 +99,11 @@ async function main(): Promise<number> {
       case 'history': {
         const { runHistory } = await import('./scenarios/history')
         await timed('history', () => runHistory({ log }))
+        break
+      }
+      case 'server': {
+        const { runServer } = await import('./scenarios/server')
+        await timed('server', () => runServer({ log }))
         break
       }
     }

@@ -12,10 +12,22 @@ export interface Queryable {
   exec(sql: string): Promise<void>
 }
 
+/** What `readThenWrite` does with the read's rows: the statements to run before COMMIT (null: none), and the value to return. */
+export type WriteStep<T> = { sql: string | null; value: T }
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres'
   /** Runs fn in one transaction (READ COMMITTED); rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /**
+   * One transaction in two round trips to PostgreSQL: `BEGIN` + the `read`
+   * statements (no parameters: values are inlined with `literal`; each
+   * statement has its own snapshot), then `write` decides from their rows
+   * (one array per statement) and its SQL goes with the `COMMIT`. A failing
+   * statement skips the rest, COMMIT included; the transaction is rolled back
+   * and the error thrown.
+   */
+  readThenWrite<T>(read: string, write: (rows: Record<string, unknown>[][]) => WriteStep<T>): Promise<T>
   /** Calls onNotify for each NOTIFY on channel; resolves to an unsubscribe function. */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>
   close(): Promise<void>
@@ -53,6 +65,14 @@ export async function openPglite(dataDir: string): Promise<Db> {
           },
         }),
       )
+    },
+    readThenWrite<T>(read: string, write: (rows: Record<string, unknown>[][]) => WriteStep<T>) {
+      // In-process: round trips are free, and PGlite's transaction() is what serializes callers.
+      return db.transaction(async (tx) => {
+        const step = write((await tx.exec(read)).map((r) => r.rows as Record<string, unknown>[]))
+        if (step.sql) await tx.exec(step.sql)
+        return step.value
+      })
     },
     async listen(channel, onNotify) {
       const unsub = await db.listen(channel, () => onNotify())
@@ -104,6 +124,21 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         client.release()
       }
     },
+    async readThenWrite<T>(read: string, write: (rows: Record<string, unknown>[][]) => WriteStep<T>) {
+      const client = await pool.connect()
+      try {
+        // Simple-query protocol: several statements in one message, one answer per statement.
+        const first = (await client.query(`BEGIN;\n${read}`)) as unknown as pg.QueryResult[]
+        const step = write(first.slice(1).map((r) => r.rows as Record<string, unknown>[]))
+        await client.query(step.sql ? `${step.sql};\nCOMMIT` : 'COMMIT')
+        return step.value
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined)
+        throw err
+      } finally {
+        client.release()
+      }
+    },
     async listen(channel, onNotify) {
       const client = await pool.connect()
       listeners.push(client)
@@ -124,6 +159,18 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       await pool.end()
     },
   }
+}
+
+/**
+ * A string as an SQL literal, for statements sent without parameters: pg's
+ * escapeLiteral rule (quotes doubled; with a backslash, the E'' form with
+ * backslashes doubled, which means the same whatever
+ * standard_conforming_strings says), with native replaceAll instead of its
+ * per-character loop: the receiver inlines whole batches.
+ */
+export function literal(value: string): string {
+  const quoted = value.replaceAll("'", "''")
+  return value.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`
 }
 
 export function oneLine(err: unknown): string {

@@ -217,6 +217,58 @@ for (const engine of engines) {
       expect(counts).toEqual([{ n: 80, d: 80, v: 80 }])
     })
 
+    it('racing writers of one order: a second create with another event id is a conflict, an update racing its create follows it', async () => {
+      if (skip()) return
+      const store = await engine.fresh()
+      const a = await up(store)
+      const b = engine.multiInstance ? await up(store) : a
+      for (let round = 0; round < 8; round++) {
+        const first = created('First')
+        const rival = created('Rival', first.aggregateId)
+        const [ra, rb] = await Promise.all([post(a.server.url, [first]), post(b.server.url, [rival])])
+        expect([ra[0]?.status === 'accepted' ? 'accepted' : ra[0]?.code, rb[0]?.status === 'accepted' ? 'accepted' : rb[0]?.code].sort()).toEqual(['accepted', 'conflict'])
+        // The same create resent with its update, racing the create alone: the update must see the order.
+        const c = created('Base')
+        const [rc, rd] = await Promise.all([post(a.server.url, [c]), post(b.server.url, [c, updated(c.aggregateId, 2, 'Next')])])
+        expect([rc[0]?.status, rd[0]?.status].sort()).toEqual(['accepted', 'duplicate'])
+        expect(rd[1]?.status).toBe('accepted')
+      }
+      const counts = await a.db.query<{ n: number; d: number; o: number }>(
+        `SELECT (SELECT count(*)::int FROM changes) AS n, (SELECT count(DISTINCT event_id)::int FROM changes) AS d, (SELECT count(*)::int FROM orders) AS o`,
+      )
+      expect(counts).toEqual([{ n: 24, d: 24, o: 16 }])
+    })
+
+    it('text with quotes, backslashes and symbols is stored exactly (the batch is sent to PostgreSQL as inlined literals)', async () => {
+      if (skip()) return
+      const store = await engine.fresh()
+      const { server } = await up(store)
+      const odd = [`O'Brien`, `back\\slash \\' ); DROP TABLE orders; --`, `E'x' $1 $$ \\x00`, '日本語 🧀 "quoted" \u2028 tab\there', `''`]
+      const events = odd.map((customer, k) => ({ ...created(customer, `o'${k}\\`), id: `id'${k}\\"` }))
+      expect((await post(server.url, events)).map((r) => r.status)).toEqual(odd.map(() => 'accepted'))
+      expect((await post(server.url, events)).map((r) => r.status)).toEqual(odd.map(() => 'duplicate'))
+      for (const [k, e] of events.entries()) {
+        const got = (await (await fetch(`${server.url}/orders/${encodeURIComponent(e.aggregateId)}`)).json()) as { id: string; customer: string }
+        expect(got).toMatchObject({ id: e.aggregateId, customer: odd[k] })
+      }
+      const feed = (await (await fetch(`${server.url}/changes?after=0`)).json()) as { changes: { eventId: string; order: { customer: string } }[] }
+      expect(feed.changes.map((c) => [c.eventId, c.order.customer])).toEqual(events.map((e, k) => [e.id, odd[k]]))
+    })
+
+    it('an event id PostgreSQL cannot store (NUL) is refused as a bad body, and nothing is written', async () => {
+      if (skip()) return
+      const store = await engine.fresh()
+      const { server, db } = await up(store)
+      const ok = created()
+      for (const bad of [{ ...created(), id: 'a\u0000b' }, { ...created(), aggregateId: 'o\u0000' }, { ...created(), type: 'Order\u0000' }]) {
+        const res = await fetch(`${server.url}/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ events: [ok, bad] }) })
+        expect(res.status).toBe(400)
+        expect(((await res.json()) as { error: string }).error).toMatch(/cannot be stored/)
+      }
+      expect(await db.query(`SELECT count(*)::int AS n FROM inbox`)).toEqual([{ n: 0 }])
+      expect((await post(server.url, [ok]))[0]?.status).toBe('accepted')
+    })
+
     it('a revoked token gets 401 at once; a missing one too; --insecure-no-auth needs none', async () => {
       if (skip()) return
       const store = await engine.fresh()

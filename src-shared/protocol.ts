@@ -33,10 +33,12 @@ export type EventStatus = (typeof EVENT_STATUSES)[number]
 // Envelope and request. A body that fails these is a 400 for the whole batch;
 // a payload that fails its type's schema is one `rejected`/`invalid` result.
 
+// id, type and aggregateId are stored by a receiver before the payload is
+// judged (the inbox), so they must be storable text (see storableText below).
 export const WireEvent = z.object({
-  id: z.string().min(1).max(200),
-  type: z.string().min(1).max(200),
-  aggregateId: z.string().min(1).max(200),
+  id: storableText(200, 1),
+  type: storableText(200, 1),
+  aggregateId: storableText(200, 1),
   occurredAt: z.string().min(1).max(100),
   payload: z.unknown().refine((v) => v !== undefined, { message: 'payload is required' }),
 })
@@ -71,12 +73,13 @@ export type EventsResponse = z.infer<typeof EventsResponse>
  * Text PostgreSQL can store: no NUL and no lone UTF-16 surrogate (both are
  * refused by `text`/`jsonb` and would fail a whole batch instead of one event).
  */
-const storableText = (max: number, min = 0) =>
-  z
+function storableText(max: number, min = 0) {
+  return z
     .string()
     .min(min)
     .max(max)
     .refine((s) => !s.includes('\u0000') && !/\p{Cs}/u.test(s), { message: 'contains characters that cannot be stored' })
+}
 
 const isoTimestamp = z
   .string()

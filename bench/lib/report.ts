@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname } from 'node:path'
 
-export const SCENARIO_NAMES = ['write', 'drain', 'reconnect', 'memory', 'ui', 'history'] as const
+export const SCENARIO_NAMES = ['write', 'drain', 'reconnect', 'memory', 'ui', 'history', 'server'] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 
 /** The keys the issue asks for, per scenario, in table order. */
@@ -22,6 +22,7 @@ export const KEYS = {
     'openMs', 'statusMs', 'pageMs', 'searchMs', 'todayMs', 'exportRowsPerSec', 'exportMemoryMb',
     'openMs10k', 'openMs100k', 'pageMs10k', 'pageMs100k', 'searchMs10k', 'searchMs100k',
   ],
+  server: ['eventsPerSec', 'p99BatchMs', 'lost', 'duplicateEffects', 'baselineEventsPerSec', 'ratio'],
 } as const satisfies Record<ScenarioName, readonly string[]>
 
 export type ScenarioValues<S extends ScenarioName> = { [K in (typeof KEYS)[S][number]]: number | null }
@@ -52,6 +53,9 @@ export const TARGETS: { key: string; label: string; met: (v: number) => boolean 
   { key: 'history.todayMs', label: '≤ 20', met: (v) => v <= 20 },
   { key: 'history.exportRowsPerSec', label: '≥ 200,000', met: (v) => v >= 200_000 },
   { key: 'history.exportMemoryMb', label: '≤ 64', met: (v) => v <= 64 },
+  { key: 'server.lost', label: '= 0', met: (v) => v === 0 },
+  { key: 'server.duplicateEffects', label: '= 0', met: (v) => v === 0 },
+  { key: 'server.ratio', label: '≥ 0.5', met: (v) => v >= 0.5 },
 ]
 
 export type Report = { [S in ScenarioName]: ScenarioValues<S> } & {

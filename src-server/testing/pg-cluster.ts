@@ -14,16 +14,15 @@ export interface PgCluster {
   stop(): Promise<void>
 }
 
-export function findPgBin(): string | { skip: string } {
-  const root = '/usr/lib/postgresql'
+export function findPgBin(root = '/usr/lib/postgresql'): string | { skip: string } {
   if (!existsSync(root)) return { skip: `${root}/*/bin/initdb not found: install Debian's postgresql to run the PostgreSQL half` }
   const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
   if (!versions[0]) return { skip: `${root}/*/bin/initdb not found: install Debian's postgresql to run the PostgreSQL half` }
   return join(root, versions[0], 'bin')
 }
 
-export async function startPgCluster(opts: { fsync?: boolean } = {}): Promise<PgCluster | { skip: string }> {
-  const bin = findPgBin()
+export async function startPgCluster(opts: { fsync?: boolean; settings?: Record<string, string>; pgRoot?: string } = {}): Promise<PgCluster | { skip: string }> {
+  const bin = findPgBin(opts.pgRoot)
   if (typeof bin !== 'string') return bin
   const dir = mkdtempSync(join(tmpdir(), 'outpost-pg-'))
   chmodSync(dir, 0o777)
@@ -37,6 +36,7 @@ export async function startPgCluster(opts: { fsync?: boolean } = {}): Promise<Pg
   }
   const port = await freeLoopbackPort()
   const args = ['-D', data, '-p', String(port), '-k', dir, '-h', '127.0.0.1', '-c', 'max_connections=200', '-c', `fsync=${opts.fsync === false ? 'off' : 'on'}`]
+  for (const [k, v] of Object.entries(opts.settings ?? {})) args.push('-c', `${k}=${v}`)
   const child: ChildProcess = asRoot
     ? spawn('runuser', ['-u', 'postgres', '--', join(bin, 'postgres'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
     : spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'] })
@@ -58,10 +58,16 @@ export async function startPgCluster(opts: { fsync?: boolean } = {}): Promise<Pg
   return {
     url,
     async stop() {
-      // SIGINT: PostgreSQL's fast shutdown. runuser forwards it.
-      if (child.exitCode === null) child.kill('SIGINT')
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
+      // pg_ctl's fast shutdown, as the cluster's owner: runuser does not pass
+      // SIGINT on, and a postmaster orphaned by killing runuser lingers (and
+      // keeps this process alive through its stderr pipe) until it notices
+      // its data folder is gone, up to a minute later.
+      if (child.exitCode === null) run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '20', 'stop'])
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 10_000)))])
+      clearTimeout(timer)
       if (child.exitCode === null) child.kill('SIGKILL')
+      child.stderr?.destroy()
       rmSync(dir, { recursive: true, force: true })
     },
   }
