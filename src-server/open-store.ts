@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { openPglite, openPostgres, type Db } from './db'
+import { DatabaseUnavailableError, oneLine, openPglite, openPostgres, type Db } from './db'
 import { migrate } from './migrations'
 
 /** PostgreSQL when a URL is given, else embedded PGlite in dataDir; migrated either way. */
@@ -8,7 +8,11 @@ export async function openStore(opts: { databaseUrl?: string | null; dataDir?: s
   if (opts.databaseUrl) db = await openPostgres(opts.databaseUrl, { max: opts.poolSize ?? 10 })
   else {
     const dir = opts.dataDir ?? './outpost-server-data'
-    mkdirSync(dir, { recursive: true })
+    try {
+      mkdirSync(dir, { recursive: true })
+    } catch (err) {
+      throw new DatabaseUnavailableError(`cannot use ${dir} as the data folder: ${oneLine(err)}`)
+    }
     db = await openPglite(dir)
   }
   try {
