@@ -76,6 +76,37 @@ describe('npm run server refuses to start with one line', () => {
     await again.close()
   }, 60_000)
 
+  it('a PGlite data folder in use by a running server: a second process is refused; a stale lock is taken over', async () => {
+    const data = join(dir.path, 'shared')
+    const server = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src-server/cli.ts'), '--port', '0', '--data-dir', data, '--log-level', 'warn'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)))
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = ''
+        server.stdout.on('data', (d: Buffer) => {
+          out += d.toString()
+          if (out.includes('listening on')) resolve()
+        })
+        void exited.then(() => reject(new Error(`server exited: ${out}`)))
+      })
+      await expectOneLine(['token', 'list', '--data-dir', data], 1, new RegExp(`is in use by process ${server.pid} \\(a running server\\?\\)`))
+    } finally {
+      server.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    }
+    expect((await runCli(['token', 'list', '--data-dir', data])).code).toBe(0)
+    // A lock left by a process that is gone (killed): taken over.
+    const gone = spawn(process.execPath, ['-e', ''])
+    await new Promise((r) => gone.once('exit', r))
+    writeFileSync(join(data, 'outpost-server.lock'), String(gone.pid))
+    const r = await runCli(['token', 'create', '--device', 'After a crash', '--data-dir', data])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('"After a crash"')
+  }, 90_000)
+
   it('a port in use: exit 1', async () => {
     const blocker: Server = createServer()
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()))
