@@ -40,7 +40,9 @@ async function main(argv: string[]): Promise<void> {
       },
     })
   } catch (err) {
-    throw new UsageError(oneLine(err))
+    // parseArgs' own sentence for an unknown flag is a paragraph about positionals.
+    const unknown = (err as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec(oneLine(err))?.[1] : undefined
+    throw new UsageError(unknown ? `unknown flag ${unknown}` : oneLine(err))
   }
   const { values, positionals } = parsed
   if (values.help) {
@@ -136,7 +138,7 @@ function wholeNumber(flag: string, raw: string, min: number, max: number): numbe
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError) {
-    process.stderr.write(`outpost-server: ${err.message}\n${USAGE}\n`)
+    process.stderr.write(`outpost-server: ${err.message} (npm run server -- --help for usage)\n`)
     process.exit(2)
   }
   const known = err instanceof DatabaseUnavailableError || err instanceof SchemaTooNewError || err instanceof RangeError

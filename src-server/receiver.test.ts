@@ -12,6 +12,7 @@ import { tempDir } from '../src-main/testing/temp-dir'
 import type { Db } from './db'
 import { SchemaTooNewError } from './migrations'
 import { openStore } from './open-store'
+import { receiveBatch } from './receiver'
 import { startServer, type ReceiverServer } from './server'
 import { createDatabase, startPgCluster, type PgCluster } from './testing/pg-cluster'
 import { createToken, revokeToken } from './tokens'
@@ -237,6 +238,51 @@ for (const engine of engines) {
         `SELECT (SELECT count(*)::int FROM changes) AS n, (SELECT count(DISTINCT event_id)::int FROM changes) AS d, (SELECT count(*)::int FROM orders) AS o`,
       )
       expect(counts).toEqual([{ n: 24, d: 24, o: 16 }])
+    })
+
+    it('a writer holding an order or an event id open: the batch waits, then decides again with what was committed', async () => {
+      if (skip() || !engine.multiInstance) return
+      const store = await engine.fresh()
+      const [dbA, dbB] = [await store.open(), await store.open()]
+      try {
+        const doc = (id: string) => ({ id, version: 1, state: 'open', customer: 'Held', note: null, currency: 'EUR', items: [], totalMinor: 0, createdAt: '2025-01-02T03:04:05.000Z', updatedAt: null, cancelledAt: null, cancelReason: null })
+        // 1. Another transaction has inserted order o (not committed): our create of o plans an insert, meets its
+        //    unique key, waits, gets a unique violation once it commits, and is decided again: a conflict.
+        const first = created('Held')
+        let release = () => undefined as void
+        const held = dbA.transaction(async (tx) => {
+          await tx.query(`INSERT INTO orders (id, version, state, doc) VALUES ($1, 1, 'open', $2)`, [first.aggregateId, JSON.stringify(doc(first.aggregateId))])
+          await new Promise<void>((resolve) => (release = resolve))
+        })
+        await new Promise((r) => setTimeout(r, 100))
+        const rival = created('Rival', first.aggregateId)
+        const pending = receiveBatch(dbB, [rival], null)
+        await new Promise((r) => setTimeout(r, 300))
+        release()
+        await held
+        expect(await pending).toEqual([expect.objectContaining({ id: rival.id, status: 'rejected', code: 'conflict' })])
+        expect(await dbB.query(`SELECT count(*)::int AS n FROM inbox WHERE event_id = $1`, [rival.id])).toEqual([{ n: 0 }])
+
+        // 2. Another transaction holds event id e (and creates its order): our batch [e, update] waits on e's inbox
+        //    row; once that commits, e is a duplicate and the update sees the order (its read is a later statement).
+        const c = created('Base')
+        let release2 = () => undefined as void
+        const held2 = dbA.transaction(async (tx) => {
+          await tx.query(`INSERT INTO inbox (event_id, order_id, type) VALUES ($1, $2, 'OrderCreated')`, [c.id, c.aggregateId])
+          await tx.query(`INSERT INTO orders (id, version, state, doc) VALUES ($1, 1, 'open', $2)`, [c.aggregateId, JSON.stringify(doc(c.aggregateId))])
+          await new Promise<void>((resolve) => (release2 = resolve))
+        })
+        await new Promise((r) => setTimeout(r, 100))
+        const pending2 = receiveBatch(dbB, [c, updated(c.aggregateId, 2, 'Next')], null)
+        await new Promise((r) => setTimeout(r, 300))
+        release2()
+        await held2
+        expect((await pending2).map((r) => r.status)).toEqual(['duplicate', 'accepted'])
+        expect(await dbB.query(`SELECT version FROM orders WHERE id = $1`, [c.aggregateId])).toEqual([{ version: 2 }])
+      } finally {
+        await dbA.close()
+        await dbB.close()
+      }
     })
 
     it('text with quotes, backslashes and symbols is stored exactly (the batch is sent to PostgreSQL as inlined literals)', async () => {

@@ -31,7 +31,7 @@ export const CHANGES_CHANNEL = 'outpost_changes'
 const POSITION_LOCK = 74110002
 
 /** Retryable: another transaction created an order this one thought new, or PostgreSQL chose this one as a deadlock victim. */
-function retryable(err: unknown): boolean {
+export function retryable(err: unknown): boolean {
   const e = err as { code?: unknown; constraint?: unknown }
   return (e?.code === '23505' && e.constraint === 'orders_pkey') || e?.code === '40P01' || e?.code === '40001'
 }

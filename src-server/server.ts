@@ -9,7 +9,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import { orderView, type ServerOrder } from '../src-shared/apply-rules'
 import { EventsRequest, MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST, describeIssues } from '../src-shared/protocol'
 import type { Db } from './db'
-import { CHANGES_CHANNEL, receiveBatch } from './receiver'
+import { CHANGES_CHANNEL, receiveBatch, retryable } from './receiver'
 import { deviceForToken } from './tokens'
 
 export interface ServerOptions {
@@ -78,7 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<ReceiverServer> 
         if (err instanceof HttpError) return sendError(res, err.status, err.message)
         log.error({ err }, 'request failed')
         // Overload (no free connection in time, deadlock retries exhausted): the client backs off and resends.
-        if (/timeout exceeded when trying to connect/i.test(String((err as Error)?.message)) || (err as { code?: unknown })?.code === '40P01') {
+        if (/timeout exceeded when trying to connect/i.test(String((err as Error)?.message)) || retryable(err)) {
           return sendError(res, 503, 'The server is busy; the batch was not applied, send it again', { 'Retry-After': '1' })
         }
         return sendError(res, 500, 'Internal error; the batch was not applied, send it again')

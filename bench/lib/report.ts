@@ -157,7 +157,8 @@ export function formatTable(report: Report): string {
 }
 
 function formatNumber(v: number): string {
-  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US')
+  // Counts (server.lost = 0) read as counts, not 0.00.
+  if (Number.isInteger(v) || Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US')
   if (Math.abs(v) >= 10) return v.toFixed(1)
   return v.toFixed(2)
 }

@@ -7,8 +7,9 @@
  * device's outbox already holds its events as JSON), then, per `run` line on
  * stdin, sends one block: every device at once, each device one batch at a
  * time (as the app's relay does per order), round robin over the instances by
- * device. It answers one JSON line per block on stdout.
+ * device, each device with its own token. It answers one JSON line per block on stdout.
  */
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { Pool } from 'undici'
 
@@ -92,19 +93,23 @@ export interface BlockResult {
 }
 
 async function main(): Promise<void> {
-  const [urlsRaw, specRaw, blocksRaw] = process.argv.slice(2)
-  if (!urlsRaw || !specRaw || !blocksRaw) throw new Error('usage: server-load.ts <url,url> <spec json> <block,block,…>')
+  const [urlsRaw, specRaw, blocksRaw, tokensFile] = process.argv.slice(2)
+  if (!urlsRaw || !specRaw || !blocksRaw || !tokensFile) throw new Error('usage: server-load.ts <url,url> <spec json> <block,block,…> <tokens.json>')
   const urls = urlsRaw.split(',')
   const spec = JSON.parse(specRaw) as LoadSpec
+  // One device token each (a file, not argv: tokens do not belong in `ps`).
+  const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as string[]
+  if (tokens.length < spec.devices) throw new Error(`${tokens.length} tokens for ${spec.devices} devices`)
   const pools = urls.map((u) => new Pool(u, { connections: Math.ceil(spec.devices / urls.length) + 2, pipelining: 1 }))
   // Bodies serialized up front: the devices' cost is not what is measured.
   const prepared = new Map(
     blocksRaw.split(',').map((b) => [b, blockBatches(b, b === WARM_UP ? warmUpSpec(spec) : spec).map((mine) => mine.map((x) => ({ body: JSON.stringify({ events: x.events }), ids: x.events.map((e) => e.id), twice: x.twice })))]),
   )
-  const post = async (pool: Pool, body: string): Promise<{ ms: number; statuses: Map<string, string> }> => {
+  const post = async (pool: Pool, device: number, body: string): Promise<{ ms: number; statuses: Map<string, string> }> => {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${tokens[device]}` }
     for (let attempt = 1; ; attempt++) {
       const t = performance.now()
-      const res = await pool.request({ path: '/events', method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      const res = await pool.request({ path: '/events', method: 'POST', headers, body })
       const text = await res.body.text()
       const ms = performance.now() - t
       if (res.statusCode === 200) {
@@ -130,7 +135,7 @@ async function main(): Promise<void> {
         const pool = pools[d % pools.length] as Pool
         for (const b of mine) {
           if (!b.twice) {
-            const r = await post(pool, b.body)
+            const r = await post(pool, d, b.body)
             result.latencies.push(r.ms)
             for (const id of b.ids) {
               const s = r.statuses.get(id)
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
             continue
           }
           const other = pools[(d + 1) % pools.length] as Pool
-          const [x, y] = await Promise.all([post(pool, b.body), post(other, b.body)])
+          const [x, y] = await Promise.all([post(pool, d, b.body), post(other, d, b.body)])
           result.latencies.push(x.ms, y.ms)
           for (const id of b.ids) {
             const pair = [x.statuses.get(id), y.statuses.get(id)].sort().join('+')

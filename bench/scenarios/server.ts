@@ -10,7 +10,7 @@
  *   npx tsx bench/scenarios/server.ts [--events 100000] [--devices 200] [--batch 50] [--blocks 4] [--pool-size 8]
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
 import pg from 'pg'
@@ -18,6 +18,7 @@ import { REPO_ROOT } from '../../src-main/cli/cli-support'
 import { decide, parseEvent, type ServerOrder } from '../../src-shared/apply-rules'
 import { openStore } from '../../src-server/open-store'
 import { createDatabase, startPgCluster } from '../../src-server/testing/pg-cluster'
+import { createToken } from '../../src-server/tokens'
 import type { ScenarioOutcome } from '../lib/report'
 import { median, parseFlags, percentile, round, spread } from '../lib/util'
 import { blockBatches, WARM_UP, warmUpSpec, type BlockResult, type LoadSpec } from './server-load'
@@ -61,12 +62,19 @@ export async function runServer(opts: ServerBenchOptions = {}): Promise<Scenario
     const baselineUrl = await createDatabase(cluster.url, 'baseline')
     // Both schemas from the receiver's own migrations.
     for (const url of [receiverUrl, baselineUrl]) await (await openStore({ databaseUrl: url, poolSize: 1 })).close()
+    // A token per device, as in production: every request is authenticated (one lookup) and every row records its device.
+    const store = await openStore({ databaseUrl: receiverUrl, poolSize: 1 })
+    const tokens: string[] = []
+    for (let d = 0; d < devices; d++) tokens.push((await createToken(store, `Bench device ${d + 1}`)).token)
+    await store.close()
+    const tokensFile = join(cluster.dir, 'bench-tokens.json')
+    writeFileSync(tokensFile, JSON.stringify(tokens), { mode: 0o600 })
 
     const instances = await Promise.all([0, 1].map(() => startInstance(receiverUrl, poolSize, children)))
     const spec: LoadSpec = { devices, perDevice, batch, resendEvery }
     const warmSpec = warmUpSpec(spec)
     const names = Array.from({ length: blocks }, (_, b) => `b${b}`)
-    const load = await startLoad(instances.map((i) => i.url), spec, [WARM_UP, ...names], children)
+    const load = await startLoad(instances.map((i) => i.url), spec, [WARM_UP, ...names], tokensFile, children)
 
     const client = new pg.Client({ connectionString: baselineUrl })
     await client.connect()
@@ -136,6 +144,7 @@ export async function runServer(opts: ServerBenchOptions = {}): Promise<Scenario
         blocks,
         instances: 2,
         poolSizePerInstance: poolSize,
+        auth: 'a bearer token per device (one lookup per request)',
         resentBatches: `every ${resendEvery}th batch also sent to the other instance at the same moment`,
         answeredBothOrNeither: doubleAnswers,
         acceptedAnswers: sent,
@@ -189,11 +198,11 @@ function nullValues(): ScenarioOutcome<'server'>['values'] {
   return { eventsPerSec: null, p99BatchMs: null, lost: null, duplicateEffects: null, baselineEventsPerSec: null, ratio: null }
 }
 
-/** One receiver instance: the real CLI in its own process. Request logs off (warn): the bench times the write path. */
+/** One receiver instance: the real CLI in its own process, tokens required. Request logs off (warn): the bench times the write path. */
 async function startInstance(databaseUrl: string, poolSize: number, children: ChildProcess[]): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [...TSX, join(REPO_ROOT, 'src-server/cli.ts'), '--port', '0', '--database-url', databaseUrl, '--pool-size', String(poolSize), '--insecure-no-auth', '--log-level', 'warn'],
+    [...TSX, join(REPO_ROOT, 'src-server/cli.ts'), '--port', '0', '--database-url', databaseUrl, '--pool-size', String(poolSize), '--log-level', 'warn'],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   children.push(child)
@@ -223,8 +232,8 @@ interface Load {
   stop(): Promise<void>
 }
 
-async function startLoad(urls: string[], spec: LoadSpec, blocks: string[], children: ChildProcess[]): Promise<Load> {
-  const child = spawn(process.execPath, [...TSX, join(REPO_ROOT, 'bench/scenarios/server-load.ts'), urls.join(','), JSON.stringify(spec), blocks.join(',')], {
+async function startLoad(urls: string[], spec: LoadSpec, blocks: string[], tokensFile: string, children: ChildProcess[]): Promise<Load> {
+  const child = spawn(process.execPath, [...TSX, join(REPO_ROOT, 'bench/scenarios/server-load.ts'), urls.join(','), JSON.stringify(spec), blocks.join(','), tokensFile], {
     cwd: REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   })

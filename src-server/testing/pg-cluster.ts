@@ -11,6 +11,8 @@ import { freeLoopbackPort } from '../../src-main/cli/free-port'
 
 export interface PgCluster {
   url: string
+  /** The cluster's temp folder (removed by stop()). */
+  dir: string
   stop(): Promise<void>
 }
 
@@ -57,6 +59,7 @@ export async function startPgCluster(opts: { fsync?: boolean; settings?: Record<
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   return {
     url,
+    dir,
     async stop() {
       // pg_ctl's fast shutdown, as the cluster's owner: runuser does not pass
       // SIGINT on, and a postmaster orphaned by killing runuser lingers (and
