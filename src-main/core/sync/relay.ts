@@ -124,6 +124,8 @@ export class Relay {
   private readonly inFlight = new Set<string>()
   private readonly requests = new Set<Promise<unknown>>()
   private readonly wakes: WakeSchedule
+  /** Answers waiting for the shared commit (applyWithOthers). */
+  private readonly toRecord: { batch: OutboxEvent[]; outcomes: EventOutcome[]; resolve: (delivered: number | null) => void; reject: (err: unknown) => void }[] = []
 
   private drainPromise: Promise<void> | null = null
   private rerun = false
@@ -537,7 +539,8 @@ export class Relay {
           }
           return { id: e.id, kind: 'sent', httpStatus: res.httpStatus, outcome: r.status, reply: JSON.stringify(r) }
         })
-        const delivered = this.apply(batch, outcomes)
+        const delivered = await this.applyWithOthers(batch, outcomes)
+        if (delivered === null) return { delivered: 0, verdict: 'halt' }
         const failed = outcomes.find((o) => o.kind === 'dead' || o.kind === 'retry')
         if (failed && (failed.kind === 'dead' || failed.kind === 'retry')) {
           this.recordError(failed.kind === 'dead' ? 'rejected' : 'missing_result', failed.error, res.httpStatus)
@@ -592,6 +595,48 @@ export class Relay {
   /** Update the record (one transaction), then tell the UI which orders changed. */
   private apply(batch: OutboxEvent[], outcomes: EventOutcome[]): number {
     this.deps.outbox.applyOutcomes(outcomes, new Date(this.deps.now()))
+    return this.applied(batch, outcomes)
+  }
+
+  /**
+   * Like apply(), but the answers that are in by the next turn of the event
+   * loop (the other slot's, when this thread is the bottleneck) share one
+   * transaction: one commit and one fsync instead of one each. Each batch is
+   * reported only after that commit. Null: the relay stopped before the
+   * commit, so nothing was recorded (the events go again next run).
+   */
+  private applyWithOthers(batch: OutboxEvent[], outcomes: EventOutcome[]): Promise<number | null> {
+    return new Promise<number | null>((resolve, reject) => {
+      this.toRecord.push({ batch, outcomes, resolve, reject })
+      if (this.toRecord.length > 1) return
+      setImmediate(() => {
+        const entries = this.toRecord.splice(0)
+        if (this.stopped) {
+          for (const e of entries) e.resolve(null)
+          return
+        }
+        try {
+          this.deps.outbox.applyOutcomes(
+            entries.flatMap((e) => e.outcomes),
+            new Date(this.deps.now()),
+          )
+        } catch (err) {
+          for (const e of entries) e.reject(err)
+          return
+        }
+        for (const e of entries) {
+          try {
+            e.resolve(this.applied(e.batch, e.outcomes))
+          } catch (err) {
+            e.reject(err)
+          }
+        }
+      })
+    })
+  }
+
+  /** After a commit: progress, and which orders changed. Returns how many events were delivered. */
+  private applied(batch: OutboxEvent[], outcomes: EventOutcome[]): number {
     const delivered = outcomes.filter((o) => o.kind === 'sent').length
     if (this.progress) {
       // done <= total; orders created during the run extend the total where
