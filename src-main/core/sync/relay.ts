@@ -4,6 +4,7 @@ import type { EventOutcome, OutboxEvent, OutboxRepo } from '../outbox/outbox-rep
 import { ApiClient, eventsBody, type FetchLike, type PostOutcome } from './api-client'
 import { checkResults, decide, decideProbe, probeDelay, retryDelay, type ApiHealth, type Decision, type Observed } from './delivery-policy'
 import type { RelayLease } from './lease'
+import { GroupCommit } from './group-commit'
 import { redact } from './redact'
 import { clampDelay, WakeSchedule, type WakeReason } from './wake-schedule'
 
@@ -94,6 +95,20 @@ interface Judged {
   violation: string | null
 }
 
+/** A batch's outcomes waiting for the pass's shared commit. */
+interface Recorded {
+  batch: OutboxEvent[]
+  outcomes: EventOutcome[]
+}
+
+/**
+ * The longest an answer's record waits for the other slots' answers to share
+ * its commit (group-commit.ts). They come one server batch apart (~5 ms on a
+ * quiet machine, tens on a busy disk); a request stuck until its timeout must
+ * not hold the other slot's record back for long.
+ */
+const GROUP_WAIT_MS = 100
+
 /** Lets pending I/O run: node:http writes a request's bytes on the next tick, so this is what makes it leave now. */
 const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
@@ -124,8 +139,8 @@ export class Relay {
   private readonly inFlight = new Set<string>()
   private readonly requests = new Set<Promise<unknown>>()
   private readonly wakes: WakeSchedule
-  /** Answers waiting for the shared commit (applyWithOthers). */
-  private readonly toRecord: { batch: OutboxEvent[]; outcomes: EventOutcome[]; resolve: (delivered: number | null) => void; reject: (err: unknown) => void }[] = []
+  /** The running pass's shared mark-sent transactions (one pass at a time). */
+  private group: GroupCommit<Recorded, number> | null = null
 
   private drainPromise: Promise<void> | null = null
   private rerun = false
@@ -427,33 +442,55 @@ export class Relay {
       if (last) cursor = Math.max(cursor, last.seq)
       return { batch, body: eventsBody(batch) }
     }
+    const slots = Math.max(1, this.deps.tuning.concurrency)
+    const group = new GroupCommit<Recorded, number>(slots, (items) => this.commitTogether(items), GROUP_WAIT_MS)
+    this.group = group
     const slot = async (): Promise<void> => {
-      const first = claim()
-      let current = first ? this.post(client, first) : null
-      while (current) {
-        // Let the request's bytes leave (node:http writes on the next tick) before claiming.
-        await yieldToIo()
-        let next = claim()
-        const res = await current.answer
-        const judged = this.judge(current.batch, res)
-        let following: InFlight | null = null
-        if (judged.decision.action === 'apply-results' && next && !halted && !this.stopping && !this.stopped) {
-          following = this.post(client, next)
-          next = null
-          await yieldToIo()
-        }
-        const result = await this.applyJudged(client, current.batch, res, judged)
-        delivered += result.delivered
-        if (result.verdict === 'halt') halted = true
-        if (!following && !halted && !this.stopping) {
-          next ??= claim()
-          following = next ? this.post(client, next) : null
-        }
-        current = following
+      try {
+        await this.runSlot(client, claim, () => halted, (result) => {
+          delivered += result.delivered
+          if (result.verdict === 'halt') halted = true
+        })
+      } finally {
+        group.leave()
       }
     }
-    await Promise.all(Array.from({ length: Math.max(1, this.deps.tuning.concurrency) }, () => slot()))
+    try {
+      await Promise.all(Array.from({ length: slots }, () => slot()))
+    } finally {
+      this.group = null
+    }
     return { delivered, halted }
+  }
+
+  /** One slot of a pass: a request in flight at all times, the next one claimed meanwhile (see runPass). */
+  private async runSlot(
+    client: ApiClient,
+    claim: () => Claimed | null,
+    halted: () => boolean,
+    count: (result: { delivered: number; verdict: BatchVerdict }) => void,
+  ): Promise<void> {
+    const first = claim()
+    let current = first ? this.post(client, first) : null
+    while (current) {
+      // Let the request's bytes leave (node:http writes on the next tick) before claiming.
+      await yieldToIo()
+      let next = claim()
+      const res = await current.answer
+      const judged = this.judge(current.batch, res)
+      let following: InFlight | null = null
+      if (judged.decision.action === 'apply-results' && next && !halted() && !this.stopping && !this.stopped) {
+        following = this.post(client, next)
+        next = null
+        await yieldToIo()
+      }
+      count(await this.applyJudged(client, current.batch, res, judged))
+      if (!following && !halted() && !this.stopping) {
+        next ??= claim()
+        following = next ? this.post(client, next) : null
+      }
+      current = following
+    }
   }
 
   /** Trim a batch so its JSON stays under the body limit (at least one event always goes). */
@@ -539,7 +576,7 @@ export class Relay {
           }
           return { id: e.id, kind: 'sent', httpStatus: res.httpStatus, outcome: r.status, reply: JSON.stringify(r) }
         })
-        const delivered = await this.applyWithOthers(batch, outcomes)
+        const delivered = this.group ? await this.group.record({ batch, outcomes }) : this.apply(batch, outcomes)
         if (delivered === null) return { delivered: 0, verdict: 'halt' }
         const failed = outcomes.find((o) => o.kind === 'dead' || o.kind === 'retry')
         if (failed && (failed.kind === 'dead' || failed.kind === 'retry')) {
@@ -598,41 +635,14 @@ export class Relay {
     return this.applied(batch, outcomes)
   }
 
-  /**
-   * Like apply(), but the answers that are in by the next turn of the event
-   * loop (the other slot's, when this thread is the bottleneck) share one
-   * transaction: one commit and one fsync instead of one each. Each batch is
-   * reported only after that commit. Null: the relay stopped before the
-   * commit, so nothing was recorded (the events go again next run).
-   */
-  private applyWithOthers(batch: OutboxEvent[], outcomes: EventOutcome[]): Promise<number | null> {
-    return new Promise<number | null>((resolve, reject) => {
-      this.toRecord.push({ batch, outcomes, resolve, reject })
-      if (this.toRecord.length > 1) return
-      setImmediate(() => {
-        const entries = this.toRecord.splice(0)
-        if (this.stopped) {
-          for (const e of entries) e.resolve(null)
-          return
-        }
-        try {
-          this.deps.outbox.applyOutcomes(
-            entries.flatMap((e) => e.outcomes),
-            new Date(this.deps.now()),
-          )
-        } catch (err) {
-          for (const e of entries) e.reject(err)
-          return
-        }
-        for (const e of entries) {
-          try {
-            e.resolve(this.applied(e.batch, e.outcomes))
-          } catch (err) {
-            e.reject(err)
-          }
-        }
-      })
-    })
+  /** The pass's shared commit (group-commit.ts): every waiting batch's outcomes in one transaction. Null: stopped, nothing recorded. */
+  private commitTogether(items: Recorded[]): number[] | null {
+    if (this.stopped) return null
+    this.deps.outbox.applyOutcomes(
+      items.flatMap((i) => i.outcomes),
+      new Date(this.deps.now()),
+    )
+    return items.map((i) => this.applied(i.batch, i.outcomes))
   }
 
   /** After a commit: progress, and which orders changed. Returns how many events were delivered. */
