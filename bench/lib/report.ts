@@ -39,7 +39,8 @@ export interface ScenarioOutcome<S extends ScenarioName = ScenarioName> {
 /** The targets, for the table and the README. */
 export const TARGETS: { key: string; label: string; met: (v: number) => boolean }[] = [
   { key: 'write.ratio', label: '≥ 0.7', met: (v) => v >= 0.7 },
-  { key: 'drain.ratio', label: '≥ 0.5', met: (v) => v >= 0.5 },
+  // Issue 14 raised it from 0.5: the relay pipelines its requests and groups its commits (bench/README.md)
+  { key: 'drain.ratio', label: '≥ 0.7', met: (v) => v >= 0.7 },
   { key: 'reconnect.allMs', label: '≤ 2000', met: (v) => v <= 2000 },
   { key: 'reconnect.syncNowAllMs', label: '≤ 1000', met: (v) => v <= 1000 },
   { key: 'reconnect.longOutageAllMs', label: '≤ 10000', met: (v) => v <= 10_000 },

@@ -46,6 +46,49 @@ export function parseCli<O extends CliOptions>(options: O, usage: string, args: 
   return values as CliValues<O>
 }
 
+/**
+ * parseCli for a launcher that hands the rest of its command line to another
+ * program (`npm start` → Electron): its own flags are parsed by parseArgs and
+ * checked (`--dev=yes` is a UsageError, `--help` prints the usage), and every
+ * other argument goes on untouched and in order, unknown flags included,
+ * since they are the app's or Chromium's (`--api-url URL`, `--no-sandbox`).
+ * parseArgs runs with `strict: false` for that, and its tokens say which
+ * arguments were ours. A `--` ends the launcher's own flags: what follows
+ * goes on as it is (without the `--`), even a flag of the launcher's name.
+ */
+export function parseLauncherCli<O extends CliOptions>(
+  options: O,
+  usage: string,
+  args: string[] = process.argv.slice(2),
+): { values: CliValues<O>; rest: string[] } | null {
+  const own: CliOptions = { ...options, help: { type: 'boolean' } }
+  const { tokens } = parseArgs({ args, options: own, strict: false, allowPositionals: true, tokens: true })
+  const values: Record<string, unknown> = {}
+  const taken = new Set<number>()
+  for (const t of tokens) {
+    if (t.kind === 'option-terminator') {
+      taken.add(t.index)
+      break
+    }
+    if (t.kind !== 'option' || !Object.hasOwn(own, t.name)) continue
+    if (own[t.name]?.type === 'boolean') {
+      if (t.inlineValue) throw new UsageError(`Option '--${t.name}' does not take a value\nUsage: ${usage}`)
+      values[t.name] = true
+      taken.add(t.index)
+    } else {
+      if (t.value === undefined) throw new UsageError(`Option '--${t.name} <value>' needs a value\nUsage: ${usage}`)
+      values[t.name] = t.value
+      taken.add(t.index)
+      if (!t.inlineValue) taken.add(t.index + 1)
+    }
+  }
+  if (values.help === true) {
+    console.log(`Usage: ${usage}`)
+    return null
+  }
+  return { values: values as CliValues<O>, rest: args.filter((_, i) => !taken.has(i)) }
+}
+
 type CliValues<O extends CliOptions> = { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }
 
 export function parsePort(value: string | undefined, fallback: number): number {

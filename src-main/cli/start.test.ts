@@ -71,3 +71,28 @@ describe('npm start with a bad API flag', () => {
     expect(output).not.toContain('ELECTRON_OVERRIDE_DIST_PATH')
   })
 })
+
+describe('npm start flags (node:util parseArgs, the rest for the app)', () => {
+  it('a value on its own switch is a usage error (exit 2) naming the flag, before anything is built', () => {
+    const r = runStart({ OUTPOST_ELECTRON_PACKAGE_DIR: electronPackageWithoutBinary() }, ['--dev=yes', '--api-url', 'http://127.0.0.1:1'])
+    const output = `${r.stdout}\n${r.stderr}`
+    expect(r.status, output).toBe(2)
+    expect(output).toContain("Option '--dev' does not take a value")
+    expect(output).toContain('Usage: npm start')
+    expect(output).not.toContain('    at ')
+  })
+
+  it('--help prints the usage and exits 0', () => {
+    const r = runStart({ OUTPOST_ELECTRON_PACKAGE_DIR: electronPackageWithoutBinary() }, ['--help'])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^Usage: npm start -- \[--dev\] \[--prepare-only\]/)
+  })
+
+  it('app flags after start\'s own still reach the app\'s checks (a bad --api-url is refused)', () => {
+    const r = runStart({ OUTPOST_ELECTRON_PACKAGE_DIR: electronPackageWithoutBinary() }, ['--dev', '--no-sandbox', '--api-url', 'ftp://x'])
+    const output = `${r.stdout}\n${r.stderr}`
+    expect(r.status, output).toBe(1)
+    expect(output).toContain('--api-url: the API URL must start with http:// or https:// (got "ftp://x")')
+    expect(output).not.toContain('ELECTRON_OVERRIDE_DIST_PATH')
+  })
+})

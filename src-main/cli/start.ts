@@ -11,7 +11,8 @@
  *      with --dev (hot reload).
  *
  * `--prepare-only` stops after 2 and the build (CI uses it before the Electron
- * e2e run). Other arguments go to the app, e.g. `npm start -- --api-url URL`.
+ * e2e run). Other arguments go to the app, e.g. `npm start -- --api-url URL`,
+ * as they are (parseLauncherCli); `--help` prints the usage.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -25,10 +26,10 @@ import {
   missingElectronMessage,
   nativeBindingIsCurrent,
   packageVersion,
-  splitStartArgs,
 } from '../electron/launcher'
 import { parseShellFlags } from '../electron/args'
 import { apiEnv, checkApiValues } from '../core/config/api-config'
+import { fatal, parseLauncherCli, UsageError } from './cli-support'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 // A seam for tests: which electron package to look in (default node_modules/electron).
@@ -39,8 +40,17 @@ function fail(message: string): never {
   process.exit(1)
 }
 
+const USAGE = 'npm start -- [--dev] [--prepare-only] [app arguments…]  (npm run dev is --dev; e.g. npm start -- --api-url URL)'
+
 function main(): void {
-  const { dev, prepareOnly, appArgs } = splitStartArgs(process.argv.slice(2))
+  // Not strict: every argument that is not start's own goes to the app
+  // (electron-vite dev passes it on through ELECTRON_CLI_ARGS), Electron's and
+  // Chromium's switches included; `--` ends start's flags (cli-support.ts).
+  const parsed = parseLauncherCli({ dev: { type: 'boolean' }, 'prepare-only': { type: 'boolean' } }, USAGE)
+  if (!parsed) return
+  const dev = parsed.values.dev === true
+  const prepareOnly = parsed.values['prepare-only'] === true
+  const appArgs = parsed.rest
   // The same checks the app makes at start, here before a build: a bad
   // --api-url or token is one clear line, not an error dialog later.
   try {
@@ -124,6 +134,7 @@ function forward(child: ReturnType<typeof spawn>): void {
 try {
   main()
 } catch (err) {
-  // A clear line, never a stack trace.
+  // A clear line, never a stack trace; a bad flag is a usage error (exit 2), like every CLI.
+  if (err instanceof UsageError) fatal(err)
   fail(`npm start failed: ${err instanceof Error ? err.message : String(err)}`)
 }

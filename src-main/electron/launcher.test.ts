@@ -11,7 +11,6 @@ import {
   missingElectronMessage,
   nativeBindingIsCurrent,
   nodeGypArgs,
-  splitStartArgs,
 } from './launcher'
 
 const pkgDir = join('/repo', 'node_modules', 'electron')
@@ -93,12 +92,5 @@ describe('the Electron build of better-sqlite3', () => {
     expect(nodeGypArgs(stamp, { ELECTRON_HEADERS_DIR: '/h' })).toContain('--nodedir=/h')
     const env = electronGypEnv({ npm_config_nodedir: '/usr', NPM_CONFIG_TARGET: '20.0.0', PATH: '/bin' }, stamp)
     expect(env).toEqual({ PATH: '/bin', npm_config_runtime: 'electron', npm_config_target: '45.5.0', npm_config_arch: 'x64' })
-  })
-})
-
-describe('splitStartArgs', () => {
-  it('keeps its own flags and passes the rest to the app', () => {
-    expect(splitStartArgs(['--dev', '--api-url', 'http://x'])).toEqual({ dev: true, prepareOnly: false, appArgs: ['--api-url', 'http://x'] })
-    expect(splitStartArgs(['--prepare-only'])).toEqual({ dev: false, prepareOnly: true, appArgs: [] })
   })
 })

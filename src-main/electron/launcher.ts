@@ -211,16 +211,3 @@ export function buildNativeBinding(options: BuildNativeOptions): BuildNativeResu
     rmSync(work, { recursive: true, force: true })
   }
 }
-
-/** start.ts's own flags; everything else goes to the app (e.g. --api-url). */
-export function splitStartArgs(argv: readonly string[]): { dev: boolean; prepareOnly: boolean; appArgs: string[] } {
-  const appArgs: string[] = []
-  let dev = false
-  let prepareOnly = false
-  for (const a of argv) {
-    if (a === '--dev') dev = true
-    else if (a === '--prepare-only') prepareOnly = true
-    else appArgs.push(a)
-  }
-  return { dev, prepareOnly, appArgs }
-}

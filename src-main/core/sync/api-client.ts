@@ -43,6 +43,23 @@ export function toWireEvent(e: OutboxEvent): WireEvent {
   return { id: e.id, type: e.type, aggregateId: e.aggregateId, occurredAt: e.createdAt, payload: JSON.parse(e.payload) as unknown }
 }
 
+/**
+ * The POST /events body for a batch: `{"events":[toWireEvent(e), …]}`, with
+ * each stored payload spliced in as the text it is. The column can only hold
+ * JSON (`CHECK (json_valid(payload))`, written by JSON.stringify), so parsing
+ * and re-serialising every payload on every send would only cost CPU on the
+ * relay's one thread. Same bytes as `JSON.stringify({ events:
+ * events.map(toWireEvent) })` for what the app stores (api-client.test.ts).
+ */
+export function eventsBody(events: readonly OutboxEvent[]): string {
+  const parts = events.map(
+    (e) =>
+      `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"aggregateId":${JSON.stringify(e.aggregateId)},` +
+      `"occurredAt":${JSON.stringify(e.createdAt)},"payload":${e.payload}}`,
+  )
+  return `{"events":[${parts.join(',')}]}`
+}
+
 /** Joins `path` onto the API URL, keeping any base path (`https://x/api` + `events`). */
 export function endpoint(apiUrl: string, path: string): string {
   return `${apiUrl.replace(/\/+$/, '')}/${path}`

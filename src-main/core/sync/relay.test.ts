@@ -422,6 +422,48 @@ describe('restarts and leases', () => {
   })
 })
 
+describe('pipelined delivery', () => {
+  it('never more than `concurrency` requests at once, and an order is reported changed only after its event is recorded sent', async () => {
+    let open = 0
+    let maxOpen = 0
+    const api = await scripted(async (req) => {
+      open++
+      maxOpen = Math.max(maxOpen, open)
+      await new Promise((r) => setTimeout(r, Math.random() * 15))
+      open--
+      return acceptAll(req)
+    })
+    const core = start(api.url, { startRelay: false, relay: { batchSize: 10, concurrency: 2 } })
+    const ids = new Set<string>()
+    for (let i = 0; i < 60; i++) ids.add(await order(core, `c${i}`))
+    // A second connection sees only what was committed.
+    const reader = openSqlite(join(dir.path, 'outpost.db'), { readonly: true })
+    closers.push(async () => {
+      reader.close()
+    })
+    const statusOf = reader.prepare('SELECT status FROM outbox WHERE aggregate_id = ?').pluck()
+    const reported = new Set<string>()
+    const early: string[] = []
+    const off = core.on('ordersChanged', ({ orderIds, created }) => {
+      if (created) return
+      for (const id of orderIds) {
+        reported.add(id)
+        if (statusOf.get(id) !== 'sent') early.push(id)
+      }
+    })
+    const r = await core.handlers.syncNow(undefined)
+    off()
+    expect(r.ok && r.value.outcome).toBe('synced')
+    expect(early).toEqual([])
+    expect(reported).toEqual(ids)
+    expect(maxOpen).toBe(2)
+    // Each event went exactly once: nothing was sent twice by the overlapping slots.
+    const sent = api.requests.flatMap((q) => q.events.map((e) => e.id))
+    expect(sent.length).toBe(60)
+    expect(new Set(sent).size).toBe(60)
+  })
+})
+
 describe('progress', () => {
   it('issue 10: orders created during a run extend the total, so done never exceeds total', async () => {
     const api = await scripted(async (req) => {

@@ -1,9 +1,10 @@
 import type { SyncErrorCode } from '../../../src-shared/contract'
 import type { Logger, RelayTuning } from '../core-types'
 import type { EventOutcome, OutboxEvent, OutboxRepo } from '../outbox/outbox-repo'
-import { ApiClient, toWireEvent, type FetchLike, type PostOutcome } from './api-client'
+import { ApiClient, eventsBody, type FetchLike, type PostOutcome } from './api-client'
 import { checkResults, decide, decideProbe, probeDelay, retryDelay, type ApiHealth, type Decision, type Observed } from './delivery-policy'
 import type { RelayLease } from './lease'
+import { GroupCommit } from './group-commit'
 import { redact } from './redact'
 import { clampDelay, WakeSchedule, type WakeReason } from './wake-schedule'
 
@@ -40,7 +41,7 @@ export interface RelaySnapshot {
   authPaused: boolean
   draining: boolean
   sending: number
-  /** done <= total always; rows created during a run extend total. */
+  /** done <= total always; the status model extends total by what is still pending (runProgress), so rows created during a run count. */
   progress: { done: number; total: number } | null
   lastError: { code: SyncErrorCode; message: string; at: string; httpStatus: number | null } | null
   /** Next scheduled wake-up: a backoff coming due, the next health probe, or a lease retry. */
@@ -76,6 +77,41 @@ export interface RelayDeps {
 
 type BatchVerdict = 'continue' | 'halt'
 
+/** A batch taken for this pass, with its request body. */
+interface Claimed {
+  batch: OutboxEvent[]
+  body: string
+}
+
+/** A request on its way; `answer` never rejects (ApiClient turns every failure into an outcome). */
+interface InFlight {
+  batch: OutboxEvent[]
+  answer: Promise<PostOutcome>
+}
+
+interface Judged {
+  decision: Decision
+  /** Why a results list breaks the protocol, or null. */
+  violation: string | null
+}
+
+/** A batch's outcomes waiting for the pass's shared commit. */
+interface Recorded {
+  batch: OutboxEvent[]
+  outcomes: EventOutcome[]
+}
+
+/**
+ * The longest an answer's record waits for the other slots' answers to share
+ * its commit (group-commit.ts). They come one server batch apart (~5 ms on a
+ * quiet machine, tens on a busy disk); a request stuck until its timeout must
+ * not hold the other slot's record back for long.
+ */
+const GROUP_WAIT_MS = 100
+
+/** Lets pending I/O run: node:http writes a request's bytes on the next tick, so this is what makes it leave now. */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 /**
  * Delivers the outbox: at least once, in per-order order, with backoff that
  * survives restarts (it lives in SQLite), and without a polling loop. It wakes
@@ -103,6 +139,8 @@ export class Relay {
   private readonly inFlight = new Set<string>()
   private readonly requests = new Set<Promise<unknown>>()
   private readonly wakes: WakeSchedule
+  /** The running pass's shared mark-sent transactions (one pass at a time). */
+  private group: GroupCommit<Recorded, number> | null = null
 
   private drainPromise: Promise<void> | null = null
   private rerun = false
@@ -368,36 +406,91 @@ export class Relay {
     }
   }
 
+  /**
+   * One pass with `concurrency` slots, each keeping one request in flight.
+   * A slot claims and serialises its next batch while its request travels,
+   * and when a results list comes back (the policy continues on it), the
+   * next request leaves before the answer is recorded: the server works on
+   * it while this thread does the SQLite transaction (the relay's biggest
+   * cost). Nothing is reported before it is recorded. A batch claimed early
+   * holds only events whose earlier events were already confirmed when it
+   * was claimed (nextBatch), so per-order order holds; one never sent (the
+   * pass halted) stays pending.
+   */
   private async runPass(cfg: RelayConfig, ignoreBackoff: boolean): Promise<{ delivered: number; halted: boolean }> {
     let cursor = 0
     let delivered = 0
     let halted = false
     const client = this.client(cfg)
-    const worker = async (): Promise<void> => {
-      while (!halted && !this.stopping) {
-        if (!this.deps.lease.acquire()) {
-          this.scheduleLeaseRetry()
-          halted = true
-          return
-        }
-        const candidates = this.deps.outbox.nextBatch({
-          now: this.deps.now(),
-          limit: this.batchSize,
-          afterSeq: cursor,
-          ignoreBackoff,
+    const claim = (): Claimed | null => {
+      if (halted || this.stopping) return null
+      if (!this.deps.lease.acquire()) {
+        this.scheduleLeaseRetry()
+        halted = true
+        return null
+      }
+      const candidates = this.deps.outbox.nextBatch({
+        now: this.deps.now(),
+        limit: this.batchSize,
+        afterSeq: cursor,
+        ignoreBackoff,
+      })
+      if (candidates.length === 0) return null
+      const batch = this.fitToBody(candidates)
+      const last = batch[batch.length - 1]
+      // Advanced at claim time: the other slot's next claim starts after it.
+      if (last) cursor = Math.max(cursor, last.seq)
+      return { batch, body: eventsBody(batch) }
+    }
+    const slots = Math.max(1, this.deps.tuning.concurrency)
+    const group = new GroupCommit<Recorded, number>(slots, (items) => this.commitTogether(items), GROUP_WAIT_MS)
+    this.group = group
+    const slot = async (): Promise<void> => {
+      try {
+        await this.runSlot(client, claim, () => halted, (result) => {
+          delivered += result.delivered
+          if (result.verdict === 'halt') halted = true
         })
-        if (candidates.length === 0) return
-        const batch = this.fitToBody(candidates)
-        const last = batch[batch.length - 1]
-        if (last) cursor = Math.max(cursor, last.seq)
-        const result = await this.sendBatch(client, batch)
-        delivered += result.delivered
-        if (result.verdict === 'halt') halted = true
+      } finally {
+        group.leave()
       }
     }
-    const workers = Array.from({ length: Math.max(1, this.deps.tuning.concurrency) }, () => worker())
-    await Promise.all(workers)
+    try {
+      await Promise.all(Array.from({ length: slots }, () => slot()))
+    } finally {
+      this.group = null
+    }
     return { delivered, halted }
+  }
+
+  /** One slot of a pass: a request in flight at all times, the next one claimed meanwhile (see runPass). */
+  private async runSlot(
+    client: ApiClient,
+    claim: () => Claimed | null,
+    halted: () => boolean,
+    count: (result: { delivered: number; verdict: BatchVerdict }) => void,
+  ): Promise<void> {
+    const first = claim()
+    let current = first ? this.post(client, first) : null
+    while (current) {
+      // Let the request's bytes leave (node:http writes on the next tick) before claiming.
+      await yieldToIo()
+      let next = claim()
+      const res = await current.answer
+      const judged = this.judge(current.batch, res)
+      let following: InFlight | null = null
+      if (judged.decision.action === 'apply-results' && next && !halted() && !this.stopping && !this.stopped) {
+        following = this.post(client, next)
+        next = null
+        await yieldToIo()
+      }
+      count(await this.applyJudged(client, current.batch, res, judged))
+      if (!following && !halted() && !this.stopping) {
+        next ??= claim()
+        following = next ? this.post(client, next) : null
+      }
+      current = following
+    }
   }
 
   /** Trim a batch so its JSON stays under the body limit (at least one event always goes). */
@@ -413,33 +506,33 @@ export class Relay {
     return out
   }
 
-  private async sendBatch(client: ApiClient, batch: OutboxEvent[]): Promise<{ delivered: number; verdict: BatchVerdict }> {
-    if (batch.length === 0) return { delivered: 0, verdict: 'continue' }
+  /** Starts one request; its events count as "sending" until the answer is in. */
+  private post(client: ApiClient, claimed: Claimed): InFlight {
+    const { batch, body } = claimed
     for (const e of batch) this.inFlight.add(e.id)
     this.changed()
-    let outcome: PostOutcome
-    try {
-      const body = JSON.stringify({ events: batch.map(toWireEvent) })
-      outcome = await this.track(client.postEvents(body))
-    } finally {
+    const answer = this.track(client.postEvents(body)).finally(() => {
       for (const e of batch) this.inFlight.delete(e.id)
-    }
-    return this.applyAnswer(client, batch, outcome)
+    })
+    return { batch, answer }
   }
 
-  /** The answer → the policy's decision → the record. */
-  private async applyAnswer(client: ApiClient, batch: OutboxEvent[], res: PostOutcome): Promise<{ delivered: number; verdict: BatchVerdict }> {
-    // An answer after the grace period: the record is closed. The events stay
-    // pending and go again (same ids) next time; the server dedups.
-    if (this.stopped) return { delivered: 0, verdict: 'halt' }
-    const now = this.deps.now()
+  /** One request and its recorded answer, start to end (used where batches go one after the other: halves). */
+  private async sendBatch(client: ApiClient, batch: OutboxEvent[]): Promise<{ delivered: number; verdict: BatchVerdict }> {
+    if (batch.length === 0) return { delivered: 0, verdict: 'continue' }
+    const { answer } = this.post(client, { batch, body: eventsBody(batch) })
+    const res = await answer
+    return this.applyJudged(client, batch, res, this.judge(batch, res))
+  }
+
+  /** What the answer means (pure: delivery-policy.ts decides), before anything is recorded. */
+  private judge(batch: OutboxEvent[], res: PostOutcome): Judged {
     let violation: string | null = null
     if (res.kind === 'results') {
       violation = checkResults(
         batch.map((e) => e.id),
         res.results.map((r) => r.id),
       )
-      if (violation) this.deps.log.warn('Protocol violation in a results list; the whole batch goes again', { detail: this.redact(violation), events: batch.length })
     }
     const observed: Observed =
       res.kind === 'results'
@@ -451,7 +544,21 @@ export class Relay {
           : res.kind === 'network'
             ? { kind: 'network', timedOut: res.timedOut }
             : { kind: 'http', httpStatus: res.httpStatus, batchSize: batch.length }
-    const d: Decision = decide(observed)
+    return { decision: decide(observed), violation }
+  }
+
+  /** The policy's decision → the record. */
+  private async applyJudged(
+    client: ApiClient,
+    batch: OutboxEvent[],
+    res: PostOutcome,
+    { decision: d, violation }: Judged,
+  ): Promise<{ delivered: number; verdict: BatchVerdict }> {
+    // An answer after the grace period: the record is closed. The events stay
+    // pending and go again (same ids) next time; the server dedups.
+    if (this.stopped) return { delivered: 0, verdict: 'halt' }
+    if (violation) this.deps.log.warn('Protocol violation in a results list; the whole batch goes again', { detail: this.redact(violation), events: batch.length })
+    const now = this.deps.now()
     this.api = d.api
     const httpStatus = res.kind === 'network' ? null : res.httpStatus
     const message = res.kind === 'results' ? (violation ?? '') : res.message
@@ -469,7 +576,8 @@ export class Relay {
           }
           return { id: e.id, kind: 'sent', httpStatus: res.httpStatus, outcome: r.status, reply: JSON.stringify(r) }
         })
-        const delivered = this.apply(batch, outcomes)
+        const delivered = this.group ? await this.group.record({ batch, outcomes }) : this.apply(batch, outcomes)
+        if (delivered === null) return { delivered: 0, verdict: 'halt' }
         const failed = outcomes.find((o) => o.kind === 'dead' || o.kind === 'retry')
         if (failed && (failed.kind === 'dead' || failed.kind === 'retry')) {
           this.recordError(failed.kind === 'dead' ? 'rejected' : 'missing_result', failed.error, res.httpStatus)
@@ -524,11 +632,28 @@ export class Relay {
   /** Update the record (one transaction), then tell the UI which orders changed. */
   private apply(batch: OutboxEvent[], outcomes: EventOutcome[]): number {
     this.deps.outbox.applyOutcomes(outcomes, new Date(this.deps.now()))
+    return this.applied(batch, outcomes)
+  }
+
+  /** The pass's shared commit (group-commit.ts): every waiting batch's outcomes in one transaction. Null: stopped, nothing recorded. */
+  private commitTogether(items: Recorded[]): number[] | null {
+    if (this.stopped) return null
+    this.deps.outbox.applyOutcomes(
+      items.flatMap((i) => i.outcomes),
+      new Date(this.deps.now()),
+    )
+    return items.map((i) => this.applied(i.batch, i.outcomes))
+  }
+
+  /** After a commit: progress, and which orders changed. Returns how many events were delivered. */
+  private applied(batch: OutboxEvent[], outcomes: EventOutcome[]): number {
     const delivered = outcomes.filter((o) => o.kind === 'sent').length
     if (this.progress) {
-      // Orders created during the run extend the total, so "N of M" never has N > M.
+      // done <= total; orders created during the run extend the total where
+      // the status is computed (runProgress adds what is still pending), not
+      // here: a count of the pending rows per batch would be on the hot path.
       const done = this.progress.done + delivered
-      this.progress = { done, total: Math.max(this.progress.total, done + this.deps.outbox.pendingCount()) }
+      this.progress = { done, total: Math.max(this.progress.total, done) }
     }
     const changedIds = new Set(outcomes.filter((o) => o.kind !== 'retry').map((o) => o.id))
     const orderIds = batch.filter((e) => changedIds.has(e.id)).map((e) => e.aggregateId)
