@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
+import { PassThrough, Writable } from 'node:stream'
 import { parse } from 'csv-parse'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SqliteDatabase } from '../db/native-sqlite'
@@ -222,6 +222,57 @@ describe('CSV export', () => {
       }, ac.signal),
     ).rejects.toBeInstanceOf(ExportCancelled)
     expect(seen).toEqual([EXPORT_CHUNK])
+  })
+})
+
+describe('CSV export to a failing or slow writable', () => {
+  it('rejects with the write error (a full disk), not as a cancel', async () => {
+    db.transaction(() => {
+      for (let i = 0; i < EXPORT_CHUNK * 20; i++) create(`C${i}`, [['x', 1, 1]])
+    })()
+    const full = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _enc, cb) {
+        setTimeout(() => cb(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })), 1)
+      },
+    })
+    await expect(exportCsv(db, {}, full)).rejects.toMatchObject({ code: 'ENOSPC' })
+  })
+
+  it('gives the event loop a turn even when the writable never pushes back', async () => {
+    db.transaction(() => {
+      for (let i = 0; i < EXPORT_CHUNK * 50; i++) create(`C${i}`, [['x', 1, 1]])
+    })()
+    const sink = new Writable({ highWaterMark: 1 << 30, write: (_c, _e, cb) => cb() })
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 1)
+    const ac = new AbortController()
+    // Cancel from a timer, as a click would: only possible if the export yields.
+    setTimeout(() => ac.abort(), 20)
+    await expect(exportCsv(db, {}, sink, undefined, ac.signal)).rejects.toBeInstanceOf(ExportCancelled)
+    clearInterval(timer)
+    expect(ticks).toBeGreaterThan(0)
+  })
+
+  it('waits for a slow reader: what it holds unwritten stays bounded', async () => {
+    db.transaction(() => {
+      for (let i = 0; i < EXPORT_CHUNK * 30; i++) create(`Customer ${i}`, [['Croissant', 1, 150], ['Tea', 2, 300]])
+    })()
+    let maxHeld = 0
+    let bytes = 0
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length
+        setImmediate(cb)
+      },
+    })
+    const done = await exportCsv(db, {}, slow, () => (maxHeld = Math.max(maxHeld, slow.writableLength)))
+    expect(done.rows).toBe(EXPORT_CHUNK * 60)
+    expect(bytes).toBeGreaterThan(EXPORT_CHUNK * 60 * 50)
+    // One chunk of text beyond the 256 KiB the export lets wait, never the whole file.
+    expect(maxHeld).toBeLessThan(512 * 1024)
+    expect(maxHeld).toBeLessThan(bytes / 4)
   })
 })
 

@@ -29,6 +29,9 @@ export interface OrderRowFull {
   cancelled: number
 }
 
+/** id, created_at, customer, currency, items (JSON), total_minor, cancelled (0/1), sync, note. */
+export type ExportRow = [string, string, string, string, string, number, number, FacetSync, string | null]
+
 /**
  * Turns what a person typed into an FTS5 query: every word is a quoted
  * prefix term, all must match. Quoting makes FTS syntax characters literal,
@@ -163,6 +166,18 @@ export class OrderQuery {
     const sql = `SELECT o.id, o.customer, o.note, o.currency, o.items, o.total_minor, o.created_at, f.sync, f.cancelled
       FROM ${k.from} JOIN orders o ON o.id = f.order_id ${k.where} ORDER BY ${k.order} LIMIT @limit`
     return this.stmt(sql).all(k.params) as OrderRowFull[]
+  }
+
+  /**
+   * The export's page: the same rows as pageRows, as arrays in ExportRow's
+   * order. Arrays, not objects: at a million orders building a keyed object
+   * per row was a third of the export's time.
+   */
+  exportRows(filter: OrderFilter, after: Cursor | null, limit: number): ExportRow[] {
+    const k = keyset(filter, after, limit)
+    const sql = `SELECT o.id, o.created_at, o.customer, o.currency, o.items, o.total_minor, f.cancelled, f.sync, o.note
+      FROM ${k.from} JOIN orders o ON o.id = f.order_id ${k.where} ORDER BY ${k.order} LIMIT @limit`
+    return this.stmt(sql).raw(true).all(k.params) as ExportRow[]
   }
 
   /** Every order: a maintained counter, O(1). */
