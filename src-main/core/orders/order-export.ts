@@ -177,3 +177,9 @@ export async function exportCsv(
     writable.off('error', onError)
   }
 }
+
+/** "outpost-orders-2026-12-02.csv": the day as the user's clock reads it, for the save dialog and the download. */
+export function exportFileName(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `outpost-orders-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.csv`
+}
