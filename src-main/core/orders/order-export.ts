@@ -134,6 +134,12 @@ export async function exportCsv(
         writable.off('drain', drained)
         writable.off('error', failed)
         writable.off('close', closed)
+        signal?.removeEventListener('abort', aborted)
+      }
+      // A reader that stopped reading (a paused download) must not hold a Cancel up.
+      const aborted = () => {
+        settle()
+        reject(new ExportCancelled())
       }
       const drained = () => {
         settle()
@@ -151,6 +157,7 @@ export async function exportCsv(
       writable.on('drain', drained)
       writable.on('error', failed)
       writable.on('close', closed)
+      signal?.addEventListener('abort', aborted, { once: true })
     })
     lastYield = performance.now()
   }
