@@ -57,6 +57,8 @@ export const errorCodes = [
   // order lifecycle: the order changed since it was opened, or is cancelled
   'stale_version',
   'order_cancelled',
+  /** A price that reads as two different amounts ("1.234" for a 3-decimal currency in a comma locale). */
+  'ambiguous_number',
 ] as const
 export const ErrorCode = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof ErrorCode>
@@ -111,6 +113,12 @@ export const CreateOrderInput = z.strictObject({
       unitPrice: z.string(),
     }),
   ),
+  /**
+   * The UI locale the prices were typed in ("de-DE": "1.234,50"); main reads
+   * them with the same rule as the form's preview (src-shared/money.ts).
+   * Absent: plain "12.50" / "1,234.50".
+   */
+  locale: z.string().min(2).max(35).regex(/^[A-Za-z0-9-]+$/).optional(),
 })
 export type CreateOrderInput = z.infer<typeof CreateOrderInput>
 
@@ -142,6 +150,8 @@ export const OrderSummary = z.object({
   /** Grows by one per change (issue 11); the version an edit names. */
   version: z.number().int().min(1),
   state: z.enum(['open', 'cancelled']),
+  /** The server never accepted any version of it (its OrderCreated was refused). */
+  notOnServer: z.boolean().optional(),
 })
 export type OrderSummary = z.infer<typeof OrderSummary>
 
@@ -179,6 +189,12 @@ export const OutboxEventView = z.object({
   discardedAt: z.string().nullable(),
   createdAt: z.string(),
   history: z.array(DeliveryAttempt),
+  /**
+   * Settled by fixing a refused change (issue 11): `replaced` by the user's
+   * correction, or `discarded` with the order back at the server's version.
+   * It left the outbox and is never sent.
+   */
+  settled: z.enum(['replaced', 'discarded']).optional(),
 })
 export type OutboxEventView = z.infer<typeof OutboxEventView>
 
@@ -255,6 +271,13 @@ export const DeadEvent = z.object({
   lastResponse: z.string().nullable(),
   failedAt: z.string().nullable(),
   discarded: z.boolean(),
+  /** Later changes of the same order held back behind this one (issue 11). */
+  waiting: z.number().int().min(0).optional(),
+  /** The event's type and version, and the order's version and state on this device. */
+  type: z.string().optional(),
+  eventVersion: z.number().int().min(1).optional(),
+  orderVersion: z.number().int().min(1).optional(),
+  orderState: z.enum(['open', 'cancelled']).optional(),
 })
 export type DeadEvent = z.infer<typeof DeadEvent>
 
@@ -389,6 +412,22 @@ export const CancelOrderInput = z.strictObject({
 export type CancelOrderInput = z.infer<typeof CancelOrderInput>
 export const OrderChangeResult = z.object({ id: z.string(), version: z.number().int(), eventId: z.string() })
 
+// Fixing a refused change (issue 11). `version` is the order's version on this
+// device as the card/form showed it: a change made since is refused as stale.
+export const EditAndResendInput = z.strictObject({
+  eventId: z.string().min(1).max(100),
+  version: z.number().int().min(1),
+  order: CreateOrderInput,
+})
+export type EditAndResendInput = z.infer<typeof EditAndResendInput>
+export const DiscardChangeInput = z.strictObject({
+  eventId: z.string().min(1).max(100),
+  version: z.number().int().min(1),
+})
+export type DiscardChangeInput = z.infer<typeof DiscardChangeInput>
+/** Where the order is after "Discard this change": the server's version, or not on the server at all. */
+export const DiscardChangeResult = z.object({ id: z.string(), version: z.number().int(), notOnServer: z.boolean() })
+
 // ---------------------------------------------------------------------------
 // The method map: the single source of truth for operation names.
 // ---------------------------------------------------------------------------
@@ -403,6 +442,8 @@ export const methods = {
   listDeadEvents: { input: NoInput, output: z.array(DeadEvent) },
   retryEvent: { input: EventIdInput, output: z.object({ eventId: z.string() }) },
   discardEvent: { input: EventIdInput, output: z.object({ eventId: z.string() }) },
+  editAndResend: { input: EditAndResendInput, output: OrderChangeResult },
+  discardChange: { input: DiscardChangeInput, output: DiscardChangeResult },
   getSettings: { input: NoInput, output: Settings },
   updateSettings: { input: UpdateSettingsInput, output: Settings },
   summarizeDay: { input: z.strictObject({ from: IsoInstant, to: IsoInstant }), output: DaySummary },

@@ -106,10 +106,14 @@ describe('every contract method on a real core', () => {
       suggestItems: { prefix: 'x' },
     }
     // Not dead: a clear refusal is the valid answer here.
-    const refused = new Set(['retryEvent', 'discardEvent'])
+    const refused = new Set(['retryEvent', 'discardEvent', 'editAndResend', 'discardChange'])
+    const refusedInput: Record<string, unknown> = {
+      editAndResend: { eventId: 'none', version: 1, order: { customer: 'a', items: [{ name: 'x', quantity: 1, unitPrice: '1' }] } },
+      discardChange: { eventId: 'none', version: 1 },
+    }
     expect(methodNames.filter((n) => !Object.hasOwn(sample, n) && !refused.has(n))).toEqual([])
     for (const name of methodNames) {
-      const r = await core.invoke(name, refused.has(name) ? { eventId: 'none' } : sample[name])
+      const r = await core.invoke(name, refused.has(name) ? (refusedInput[name] ?? { eventId: 'none' }) : sample[name])
       expect(resultSchema(methods[name].output).safeParse(r).success, name).toBe(true)
       if (refused.has(name)) expect(r, name).toMatchObject({ ok: false, error: { code: 'not_dead' } })
       else expect(r.ok, `${name}: ${JSON.stringify(r)}`).toBe(true)

@@ -1,4 +1,5 @@
 import { OutpostError } from '../errors'
+import { OrderFixes } from '../orders/order-fixes'
 import type { HandlerDeps } from './handler-deps'
 import type { HandlerMap } from './handler-types'
 
@@ -12,7 +13,8 @@ export function syncHandlers(deps: HandlerDeps) {
       deps.statusChanged()
       return { outcome, pending: outbox.counts().pending }
     },
-    listDeadEvents: () => outbox.listDead(),
+    // With what the card needs to fix a refused change (orders/order-fixes.ts).
+    listDeadEvents: () => new OrderFixes(deps.db, outbox).describe(outbox.listDead()),
     retryEvent: ({ eventId }) => {
       const orderId = outbox.retryDead(eventId)
       if (orderId === null) throw new OutpostError('not_dead', 'That event is not waiting for attention.')

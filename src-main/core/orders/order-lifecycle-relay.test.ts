@@ -88,4 +88,76 @@ describe('order lifecycle through the relay', () => {
     ])
     expect(server.orders().find((o) => o.id === a)).toMatchObject({ version: 1, customer: 'A' })
   })
+
+  it('edit and resend: the correction goes out as the refused version and the server ends with it; the waiting change never goes', async () => {
+    api = await startReferenceApi({ dbFile: join(dir.path, 'server.db') })
+    core = createCore({ dataDir: join(dir.path, 'client'), flags: { apiUrl: api.url }, random: () => 0.5, relay: { ...FAST, concurrency: 2 } })
+    const c = core
+    const server = api
+    const a = ok(await c.handlers.createOrder({ customer: 'A', items: items('1') })).id
+    await waitFor(() => server.orders().length === 1, 10_000)
+    ok(await c.handlers.updateOrder({ id: a, version: 1, order: { customer: 'A REJECT', items: items('2') } }))
+    const waiting = ok(await c.handlers.updateOrder({ id: a, version: 2, order: { customer: 'A REJECT', items: items('3') } }))
+    await waitFor(async () => ok(await c.handlers.listDeadEvents(undefined)).length === 1, 10_000)
+    const [card] = ok(await c.handlers.listDeadEvents(undefined))
+    expect(card).toMatchObject({ orderId: a, waiting: 1, eventVersion: 2, orderVersion: 3 })
+    // The waiting change is held back: the server never saw it.
+    expect(server.eventStats(waiting.eventId)).toBeNull()
+
+    // A stale version is refused in words and changes nothing.
+    expect(await c.handlers.editAndResend({ eventId: card!.eventId, version: 2, order: { customer: 'A fixed', items: items('3') } })).toMatchObject({ ok: false, error: { code: 'stale_version' } })
+    const r = ok(await c.handlers.editAndResend({ eventId: card!.eventId, version: 3, order: { customer: 'A fixed', items: items('3') } }))
+    expect(r.version).toBe(2)
+    await waitFor(() => server.orders().find((o) => o.id === a)?.customer === 'A fixed', 10_000)
+    expect(server.orders().find((o) => o.id === a)).toMatchObject({ version: 2, customer: 'A fixed', items: [{ quantity: 3 }] })
+    await waitFor(async () => ok(await c.handlers.getOrder({ id: a })).syncState === 'synced', 10_000)
+    const detail = ok(await c.handlers.getOrder({ id: a }))
+    expect(detail.version).toBe(2)
+    expect(detail.events.map((e) => [e.type, e.status, e.settled ?? null])).toEqual([
+      ['OrderCreated', 'sent', null],
+      ['OrderUpdated', 'dead', 'replaced'],
+      ['OrderUpdated', 'pending', 'replaced'],
+      ['OrderUpdated', 'sent', null],
+    ])
+    expect(ok(await c.handlers.listDeadEvents(undefined))).toEqual([])
+    // applied: the creation and the correction; the refused one was judged once, the waiting one never sent
+    expect(server.stats()).toMatchObject({ applied: 2 })
+    expect(server.eventStats(card!.eventId)).toMatchObject({ applyCount: 0, rejections: 1 })
+    expect(server.eventStats(waiting.eventId)).toBeNull()
+    // The replaced event can never be retried.
+    expect(await c.handlers.retryEvent({ eventId: card!.eventId })).toMatchObject({ ok: false, error: { code: 'not_dead' } })
+  })
+
+  it('discard this change: back to the version the server has, synced; a never-accepted order is "not on the server"', async () => {
+    api = await startReferenceApi({ dbFile: join(dir.path, 'server.db') })
+    core = createCore({ dataDir: join(dir.path, 'client'), flags: { apiUrl: api.url }, random: () => 0.5, relay: { ...FAST, concurrency: 2 } })
+    const c = core
+    const server = api
+    const b = ok(await c.handlers.createOrder({ customer: 'B', items: items('1') })).id
+    await waitFor(() => server.orders().length === 1, 10_000)
+    expect(server.markFulfilled(b)).toBe(true)
+    ok(await c.handlers.updateOrder({ id: b, version: 1, order: { customer: 'B2', items: items('2') } }))
+    ok(await c.handlers.updateOrder({ id: b, version: 2, order: { customer: 'B3', items: items('3') } }))
+    const never = ok(await c.handlers.createOrder({ customer: 'REJECT never', items: items('1') })).id
+    await waitFor(async () => ok(await c.handlers.listDeadEvents(undefined)).length === 2, 10_000)
+    const cards = ok(await c.handlers.listDeadEvents(undefined))
+    const cardB = cards.find((x) => x.orderId === b)!
+    expect(cardB.waiting).toBe(1)
+    expect(ok(await c.handlers.discardChange({ eventId: cardB.eventId, version: 3 }))).toEqual({ id: b, version: 1, notOnServer: false })
+    const detail = ok(await c.handlers.getOrder({ id: b }))
+    expect(detail).toMatchObject({ customer: 'B', version: 1, syncState: 'synced', discarded: false, notOnServer: false })
+    expect(detail.versions?.map((v) => [v.version, v.delivery])).toEqual([
+      [1, 'sent'],
+      [2, 'discarded'],
+      [3, 'discarded'],
+    ])
+    expect(server.orders().find((o) => o.id === b)).toMatchObject({ version: 1, customer: 'B' })
+
+    const cardN = cards.find((x) => x.orderId === never)!
+    expect(ok(await c.handlers.discardChange({ eventId: cardN.eventId, version: 1 }))).toEqual({ id: never, version: 1, notOnServer: true })
+    expect(ok(await c.handlers.getOrder({ id: never }))).toMatchObject({ notOnServer: true, discarded: true })
+    expect(server.orders().some((o) => o.id === never)).toBe(false)
+    // A second discard of the same change is refused: it is no longer waiting for attention.
+    expect(await c.handlers.discardChange({ eventId: cardB.eventId, version: 1 })).toMatchObject({ ok: false, error: { code: 'not_dead' } })
+  })
 })

@@ -40,6 +40,7 @@ interface OrderRow {
 
 interface OrderSyncRow {
   aggregate_id: string
+  type?: string
   status: 'pending' | 'sent' | 'dead'
   sent_at: string | null
   last_error: string | null
@@ -77,7 +78,7 @@ export class OrdersRepo {
     this.countStmt = db.prepare('SELECT count(*) FROM orders').pluck()
     this.getStmt = db.prepare('SELECT id, customer, note, currency, items, total_minor, created_at, version, state FROM orders WHERE id = ?')
     this.syncRowsStmt = db.prepare(
-      `SELECT aggregate_id, status, sent_at, last_error, discarded_at FROM outbox
+      `SELECT aggregate_id, type, status, sent_at, last_error, discarded_at FROM outbox
        WHERE aggregate_id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
     )
   }
@@ -183,7 +184,8 @@ export class OrdersRepo {
       byOrder.set(s.aggregate_id, list)
     }
     return rows.map((r) => {
-      const sync = deriveSyncState(byOrder.get(r.id) ?? [])
+      const events = byOrder.get(r.id) ?? []
+      const sync = deriveSyncState(events)
       return {
         id: r.id,
         customer: r.customer,
@@ -194,6 +196,8 @@ export class OrdersRepo {
         version: r.version,
         state: r.state,
         ...sync,
+        // A refused creation: the server has no version of it at all (issue 11).
+        notOnServer: events.some((e) => e.type === ORDER_CREATED && e.status === 'dead'),
       }
     })
   }

@@ -82,6 +82,18 @@ describe('order validation', () => {
     }
   })
 
+  it('unit price in the form\'s locale: the same reading as the preview (src-shared/money.ts), still exact minor units', () => {
+    const p = (unitPrice: string, currency: string, locale: string) => ({ ...good, currency, locale, items: [{ ...good.items[0], unitPrice }] })
+    expect(validateOrder(p('12,50', 'EUR', 'de-DE'), 'USD').items[0]?.unitPriceMinor).toBe(1250)
+    expect(validateOrder(p('1.234,50', 'EUR', 'de-DE'), 'USD').items[0]?.unitPriceMinor).toBe(123450)
+    expect(validateOrder(p('€12,50', 'EUR', 'en-US'), 'USD').items[0]?.unitPriceMinor).toBe(1250)
+    expect(validateOrder(p('$12.50', 'USD', 'zh-TW'), 'USD').items[0]?.unitPriceMinor).toBe(1250)
+    expect(fieldsOf(p('1.234', 'KWD', 'de-DE'))).toEqual([{ field: 'items.0.unitPrice', code: 'ambiguous_number' }])
+    expect(fieldsOf(p('12,505', 'EUR', 'de-DE'))).toEqual([{ field: 'items.0.unitPrice', code: 'too_many_decimals' }])
+    // A locale that is not a locale tag is refused by the contract, not guessed at.
+    expect(fieldsOf(p('1', 'EUR', 'de DE; drop'))).toEqual([{ field: 'locale', code: 'invalid_value' }])
+  })
+
   it('note: at most 2,000 characters', () => {
     expect(fieldsOf({ ...good, note: 'n'.repeat(2001) })).toEqual([{ field: 'note', code: 'too_long' }])
     expect(validateOrder({ ...good, note: '' }, 'USD').note).toBeNull()

@@ -1,8 +1,8 @@
 import { CreateOrderInput, LIMITS, type FieldError } from '../../../src-shared/contract'
 import { OutpostError } from '../errors'
-import { parseQuantityMilliText } from '../../../src-shared/money'
+import { parseQuantityMilliText, readPrice } from '../../../src-shared/money'
 import { lineTotalMinor, quantityToThousandths } from '../../../src-shared/protocol'
-import { isCurrency, parseMajorUnits } from './currency'
+import { isCurrency } from './currency'
 import { zodIssuesToFieldErrors } from '../validation'
 
 export interface ValidLineItem {
@@ -69,9 +69,15 @@ export function validateOrder(raw: unknown, defaultCurrency: string): ValidOrder
 
     let unitPriceMinor: number | null = null
     if (currencyOk) {
-      const price = parseMajorUnits(item.unitPrice, currency)
+      // The form's locale ("12,50" in de-DE), the same reading as its preview.
+      const price = readPrice(item.unitPrice, currency, input.locale)
       if (!price.ok) {
-        const message = price.code === 'too_many_decimals' ? `Too many decimals for ${currency}.` : 'Enter a price such as 12.50.'
+        const message =
+          price.code === 'too_many_decimals'
+            ? `Too many decimals for ${currency}.`
+            : price.code === 'ambiguous_number'
+              ? 'This price can be read two ways; type it without a thousands separator.'
+              : 'Enter a price such as 12.50.'
         fail(`${at}.unitPrice`, price.code, message, { currency })
       } else if (price.minor > LIMITS.unitPriceMinorMax) {
         fail(`${at}.unitPrice`, 'too_big', 'That price is too large.', { max: LIMITS.unitPriceMinorMax })

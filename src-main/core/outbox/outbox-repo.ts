@@ -36,6 +36,19 @@ interface EventRow {
   attempts: number
 }
 
+/** An outbox row as fixing a refused change reads it. `tries`: its outbox_attempts rows. */
+export interface FixRow {
+  seq: number
+  id: string
+  aggregate_id: string
+  type: string
+  payload: string
+  status: 'pending' | 'sent' | 'dead'
+  attempts: number
+  discarded_at: string | null
+  tries: number
+}
+
 export interface OutboxCounts {
   pending: number
   dead: number
@@ -131,6 +144,101 @@ export class OutboxRepo {
       ),
       aggregates: db.prepare('SELECT DISTINCT aggregate_id FROM outbox WHERE id IN (SELECT value FROM json_each(?))').pluck(),
     }
+    this.fixStmts = {
+      one: db.prepare(
+        `SELECT seq, id, aggregate_id, type, payload, status, attempts, discarded_at,
+                (SELECT count(*) FROM outbox_attempts a WHERE a.event_id = outbox.id) AS tries
+         FROM outbox WHERE id = ?`,
+      ),
+      behind: db.prepare(
+        `SELECT seq, id, aggregate_id, type, payload, status, attempts, discarded_at,
+                (SELECT count(*) FROM outbox_attempts a WHERE a.event_id = outbox.id) AS tries
+         FROM outbox WHERE aggregate_id = ? AND seq > ? ORDER BY seq`,
+      ),
+      waiting: db.prepare(
+        `SELECT d.id, (SELECT count(*) FROM outbox w WHERE w.aggregate_id = d.aggregate_id AND w.seq > d.seq AND w.status = 'pending') AS n
+         FROM outbox d WHERE d.id IN (SELECT value FROM json_each(?))`,
+      ),
+      archive: db.prepare(
+        `INSERT INTO outbox_settled (id, seq, aggregate_id, type, payload, created_at, status, attempts, last_error, last_http_status,
+                                     server_reply, history, settled_at, settled_as, replaced_by)
+         SELECT id, seq, aggregate_id, type, payload, created_at, status, attempts, last_error, last_http_status, server_reply,
+                (SELECT coalesce(json_group_array(json_object('at', a.at, 'httpStatus', a.http_status, 'outcome', a.outcome, 'error', a.error)), '[]')
+                 FROM (SELECT * FROM outbox_attempts WHERE event_id = outbox.id ORDER BY id DESC LIMIT 100) a),
+                @at, @as, @replacedBy
+         FROM outbox WHERE id = @id AND status IN ('pending', 'dead')`,
+      ),
+      remove: db.prepare(`DELETE FROM outbox WHERE id = ? AND status IN ('pending', 'dead')`),
+      markDiscarded: db.prepare(`UPDATE outbox SET discarded_at = coalesce(discarded_at, ?) WHERE id = ? AND status = 'dead'`),
+      settledOf: db.prepare(
+        `SELECT id, type, status, attempts, last_error, last_http_status, created_at, history, settled_at, settled_as
+         FROM outbox_settled WHERE aggregate_id = ? ORDER BY seq`,
+      ),
+    }
+  }
+
+  private readonly fixStmts
+
+  /** One event with what fixing a refused change needs to know (additive, issue 11). */
+  fixRow(eventId: string): FixRow | null {
+    return (this.fixStmts.one.get(eventId) as FixRow | undefined) ?? null
+  }
+
+  /** The order's events after `seq`, oldest first: the changes waiting behind a refused one. */
+  eventsBehind(aggregateId: string, seq: number): FixRow[] {
+    return this.fixStmts.behind.all(aggregateId, seq) as FixRow[]
+  }
+
+  /** How many changes of its order wait behind each of these (dead) events. */
+  waitingBehind(eventIds: readonly string[]): Map<string, number> {
+    const rows = this.fixStmts.waiting.all(JSON.stringify(eventIds)) as { id: string; n: number }[]
+    return new Map(rows.map((r) => [r.id, r.n]))
+  }
+
+  /**
+   * Moves an unsent (pending or dead) event out of the outbox into
+   * outbox_settled, with its delivery history: it can never be sent again and
+   * no longer holds its order back. Call inside the transaction of the fix.
+   */
+  settle(eventId: string, as: 'replaced' | 'discarded', at: Date, replacedBy: string | null = null): void {
+    const archived = this.fixStmts.archive.run({ id: eventId, at: at.toISOString(), as, replacedBy }).changes
+    if (archived !== 1) throw new Error(`Event ${eventId} is not unsent; it cannot be settled`)
+    this.fixStmts.remove.run(eventId)
+  }
+
+  /** A dead event the user gave up on (keeps the first time it was discarded). */
+  markDiscarded(eventId: string, at: Date): void {
+    this.fixStmts.markDiscarded.run(at.toISOString(), eventId)
+  }
+
+  /** The settled events of an order, as the detail shows them (status as they were; `settled` says how it ended). */
+  settledOf(orderId: string): OutboxEventView[] {
+    const rows = this.fixStmts.settledOf.all(orderId) as {
+      id: string
+      type: string
+      status: 'pending' | 'dead'
+      attempts: number
+      last_error: string | null
+      last_http_status: number | null
+      created_at: string
+      history: string
+      settled_at: string
+      settled_as: 'replaced' | 'discarded'
+    }[]
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      status: r.status,
+      attempts: r.attempts,
+      nextAttemptAt: null,
+      lastError: r.last_error,
+      lastHttpStatus: r.last_http_status,
+      sentAt: null,
+      discardedAt: r.settled_at,
+      createdAt: r.created_at,
+      history: JSON.parse(r.history) as DeliveryAttempt[],
+      settled: r.settled_as,
+    }))
   }
 
   /** Record an event to deliver later. Call inside the transaction that changes the aggregate. */

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
-import type { DeadEvent } from '../../../src-shared/contract'
+import type { DeadEvent, OrderDetail } from '../../../src-shared/contract'
+import { call } from '../api'
 import { on } from '../api'
+import { draftFromOrder } from '../orders/order-draft'
 import { formatCount } from '../format/count'
 import { formatMoney } from '../format/money'
 import { formatDateTime } from '../format/time'
@@ -12,6 +14,7 @@ import { useStatus } from '../stores/status-store'
 import { useUi } from '../stores/ui-store'
 import { throttle } from '../../../src-shared/throttle'
 import { ConfirmDialog } from './confirm-dialog'
+import { OrderForm } from './order-form'
 import { Icon } from './icons'
 
 export function AttentionView(): ReactElement {
@@ -20,6 +23,10 @@ export function AttentionView(): ReactElement {
   const load = useAttention((s) => s.load)
   const dead = useStatus((s) => s.status?.counts.dead)
   const [confirming, setConfirming] = useState<DeadEvent | null>(null)
+  const [discarding, setDiscarding] = useState<DeadEvent | null>(null)
+  // Edit and resend: the refused change being corrected, with the order as it is on this device.
+  const [fixing, setFixing] = useState<{ item: DeadEvent; order: OrderDetail } | null>(null)
+  const locale = useLocale()
   const headingRef = useRef<HTMLHeadingElement>(null)
   useFocusOnMount(headingRef)
 
@@ -50,13 +57,64 @@ export function AttentionView(): ReactElement {
           <Icon name="check" /> {t('attention.empty')}
         </p>
       ) : null}
-      <ul className="dead-list">
-        {items?.map((item) => (
-          <li key={item.eventId}>
-            <DeadEventCard item={item} onDiscard={() => setConfirming(item)} />
-          </li>
-        ))}
-      </ul>
+      {fixing ? (
+        <div className="card resend-form" data-testid="resend-form">
+          <p className="muted">
+            {t('attention.reason')}: <span className="error-text">{fixing.item.reason ?? t('attention.noReason')}</span>
+          </p>
+          <OrderForm
+            edit={{
+              orderId: fixing.order.id,
+              version: fixing.order.version,
+              initial: draftFromOrder(fixing.order, locale),
+              resend: fixing.item,
+              onClose: () => {
+                setFixing(null)
+                requestAnimationFrame(() => headingRef.current?.focus())
+              },
+            }}
+          />
+        </div>
+      ) : (
+        <ul className="dead-list">
+          {items?.map((item) => (
+            <li key={item.eventId}>
+              <DeadEventCard
+                item={item}
+                onDiscard={() => setConfirming(item)}
+                onDiscardChange={() => setDiscarding(item)}
+                onEditAndResend={async () => {
+                  // The form opens on the order as it is here now (the refused change and any waiting behind it).
+                  const r = await call('getOrder', { id: item.orderId })
+                  if (r.ok) setFixing({ item, order: r.value })
+                  else useUi.getState().toastError(r.error)
+                }}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+      {discarding ? (
+        <ConfirmDialog
+          title={t('attention.discardChangeTitle')}
+          confirmLabel={t('attention.discardChange')}
+          cancelLabel={t('attention.discardChangeNo')}
+          onCancel={() => setDiscarding(null)}
+          onConfirm={() => {
+            const item = discarding
+            setDiscarding(null)
+            void useAttention.getState().discardChange(item, item.orderVersion ?? 1)
+          }}
+          fallbackFocus={() => headingRef.current}
+        >
+          <p>
+            {discarding.eventVersion === undefined || discarding.eventVersion <= 1
+              ? t('attention.discardChangeBodyNew', { customer: discarding.customer })
+              : t('attention.discardChangeBody', { customer: discarding.customer, version: discarding.eventVersion - 1 })}
+          </p>
+          {discarding.waiting ? <p>{t('attention.discardChangeWaiting', { count: discarding.waiting })}</p> : null}
+        </ConfirmDialog>
+      ) : null}
       {confirming ? (
         <ConfirmDialog
           title={t('attention.confirmTitle')}
@@ -116,7 +174,17 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-function DeadEventCard({ item, onDiscard }: { item: DeadEvent; onDiscard: () => void }): ReactElement {
+function DeadEventCard({
+  item,
+  onDiscard,
+  onDiscardChange,
+  onEditAndResend,
+}: {
+  item: DeadEvent
+  onDiscard: () => void
+  onDiscardChange: () => void
+  onEditAndResend: () => void
+}): ReactElement {
   const t = useT()
   const locale = useLocale()
   const busy = useAttention((s) => s.busy.has(item.eventId))
@@ -181,6 +249,13 @@ function DeadEventCard({ item, onDiscard }: { item: DeadEvent; onDiscard: () => 
         <dt>{t('attention.when')}</dt>
         <dd>{item.failedAt ? formatDateTime(item.failedAt, locale) : '—'}</dd>
       </dl>
+      {/* Later changes of this order are held back behind this one (never sent past it). */}
+      {item.waiting ? (
+        <p className="dead-waiting" data-testid="dead-waiting" data-count={item.waiting}>
+          <Icon name="clock" /> {t('attention.waiting', { count: item.waiting })}
+        </p>
+      ) : null}
+      {item.orderState === 'cancelled' ? <p className="muted">{t('attention.cancelledNoEdit')}</p> : null}
       {/* Status codes and raw bodies are for whoever runs the server, not the person at the till. */}
       <details className="technical" data-testid="technical-details">
         <summary>{t('attention.technical')}</summary>
@@ -213,6 +288,14 @@ function DeadEventCard({ item, onDiscard }: { item: DeadEvent; onDiscard: () => 
             {t('attention.discard')}
           </button>
         )}
+        {item.orderState === 'cancelled' ? null : (
+          <button type="button" className="secondary" data-testid="edit-and-resend" disabled={busy} onClick={onEditAndResend}>
+            {t('attention.editAndResend')}
+          </button>
+        )}
+        <button type="button" className="secondary" data-testid="discard-change" disabled={busy} onClick={onDiscardChange}>
+          {t('attention.discardChange')}
+        </button>
         <button type="button" className="ghost" data-testid="copy-details" onClick={() => void copy()}>
           {t('attention.copy')}
         </button>

@@ -9,6 +9,7 @@ import { translateMessage, type MessageKey, type Translate } from '../i18n/trans
 import { useLocale, useT } from '../i18n/use-t'
 import { useEscape } from '../hooks/use-escape'
 import { useFocusOnMount } from '../hooks/use-focus-on-mount'
+import { useEditIntent } from '../stores/edit-intent-store'
 import { useOrderDetail } from '../stores/order-detail-store'
 import { useUi } from '../stores/ui-store'
 import { draftFromOrder } from '../orders/order-draft'
@@ -50,6 +51,10 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
   useEffect(() => useOrderDetail.getState().watch(orderId), [orderId])
 
   const shown = current && order?.id === orderId ? order : null
+  // The list's E key: open straight into the edit form, once the order is here.
+  useEffect(() => {
+    if (shown && shown.state === 'open' && useEditIntent.getState().take(shown.id)) setEditing(shown)
+  }, [shown])
   const shownError = current ? error : null
   const money = (minor: number) => (shown ? formatMoney(minor, shown.currency, locale) : '')
 
@@ -76,7 +81,7 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
           edit={{
             orderId: editing.id,
             version: editing.version,
-            initial: draftFromOrder(editing),
+            initial: draftFromOrder(editing, locale),
             onClose: () => {
               setEditing(null)
               requestAnimationFrame(() => headingRef.current?.focus())
@@ -87,6 +92,11 @@ export function OrderDetailView({ orderId }: { orderId: string }): ReactElement 
       {shown && !editing ? (
         <>
           <OrderActions order={shown} onEdit={() => setEditing(shown)} />
+          {shown.notOnServer && shown.discarded ? (
+            <p className="cancelled-note" data-testid="detail-not-on-server" role="status">
+              {t('detail.notOnServer')}
+            </p>
+          ) : null}
           {shown.state === 'cancelled' ? (
             <p className="cancelled-note" data-testid="detail-cancelled" role="status">
               {shown.cancelReason ? t('detail.cancelledBecause', { reason: shown.cancelReason }) : t('detail.cancelled')}
@@ -171,10 +181,12 @@ function OutboxEventCard({ event }: { event: OutboxEventView }): ReactElement {
   const locale = useLocale()
   const when = (iso: string | null) => (iso ? formatDateTime(iso, locale) : '—')
   return (
-    <article className="card event-card" data-testid="outbox-event" data-event-id={event.id} data-status={event.status}>
+    <article className="card event-card" data-testid="outbox-event" data-event-id={event.id} data-status={event.status} data-settled={event.settled}>
       <dl className="details">
         <dt>{t('detail.status')}</dt>
-        <dd>{t(`outbox.${event.status}`)}</dd>
+        <dd data-testid="event-status">
+          {event.settled === 'replaced' ? t('detail.settledReplaced') : event.settled === 'discarded' ? t('detail.settledDiscarded') : t(`outbox.${event.status}`)}
+        </dd>
         <dt>{t('detail.eventCreated')}</dt>
         <dd>{when(event.createdAt)}</dd>
         <dt>{t('detail.attempts')}</dt>

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactElement } from 'react'
-import type { FieldError } from '../../../src-shared/contract'
+import type { DeadEvent, FieldError } from '../../../src-shared/contract'
 import { formatMoney } from '../format/money'
 import { useLocale, useT } from '../i18n/use-t'
 import { registerSaveHandler, saveShortcutLabel } from '../hooks/save-shortcut'
 import { draftHasContent, emptyDraft, emptyLine, normalizeCurrency, previewTotalMinor, type LineDraft, type OrderDraft } from '../orders/order-draft'
 import { useEscape } from '../hooks/use-escape'
+import { useAttention } from '../stores/attention-store'
 import { useFormPrefill } from '../stores/form-prefill-store'
 import { useOrders } from '../stores/orders-store'
 import { useSettings } from '../stores/settings-store'
@@ -25,6 +26,8 @@ export interface OrderEdit {
   initial: OrderDraft
   /** Leaves the edit (after Save, or Cancel / Escape). */
   onClose(): void
+  /** Edit and resend (issue 11): the refused change this edit corrects; saving sends it as that version. */
+  resend?: DeadEvent
 }
 
 export function OrderForm({ edit }: { edit?: OrderEdit } = {}): ReactElement {
@@ -86,7 +89,7 @@ export function OrderForm({ edit }: { edit?: OrderEdit } = {}): ReactElement {
   }
 
   const currency = normalizeCurrency(draft.currency) || defaultCurrency || ''
-  const totalMinor = previewTotalMinor({ currency, items: draft.items })
+  const totalMinor = previewTotalMinor({ currency, items: draft.items }, locale)
   const totalText = totalMinor === null || currency === '' ? '—' : formatMoney(totalMinor, currency, locale)
 
   const setLine = (index: number, field: LineField, value: string) => {
@@ -115,7 +118,11 @@ export function OrderForm({ edit }: { edit?: OrderEdit } = {}): ReactElement {
     setSaving(true)
     const sent = draft
     // The store saves, shows the order at the top and toasts; the form shows field errors.
-    const r = edit ? await useOrders.getState().update(edit.orderId, edit.version, sent, edit.initial) : await useOrders.getState().create(sent)
+    const r = edit?.resend
+      ? await useAttention.getState().resend(edit.resend, edit.version, sent)
+      : edit
+        ? await useOrders.getState().update(edit.orderId, edit.version, sent, edit.initial)
+        : await useOrders.getState().create(sent)
     setSaving(false)
     if (r.ok && edit) {
       edit.onClose()
@@ -149,7 +156,7 @@ export function OrderForm({ edit }: { edit?: OrderEdit } = {}): ReactElement {
 
   return (
     <form ref={formRef} className="order-form" data-testid="order-form" onSubmit={onSubmit} noValidate aria-labelledby="order-form-title">
-      <h2 id="order-form-title">{edit ? t('form.editTitle') : t('form.title')}</h2>
+      <h2 id="order-form-title">{edit?.resend ? t('form.resendTitle') : edit ? t('form.editTitle') : t('form.title')}</h2>
 
       {otherErrors.map((e) => (
         <FieldErrorText key={e.field} error={e} domId={domId(e.field)} />
@@ -257,7 +264,7 @@ export function OrderForm({ edit }: { edit?: OrderEdit } = {}): ReactElement {
           aria-keyshortcuts="Enter Control+S Meta+S"
         >
           {saving ? <span className="spinner" aria-hidden="true" /> : <Icon name="check" />}
-          <span>{saving ? t('form.saving') : edit ? t('form.editSubmit') : t('form.submit')}</span>
+          <span>{saving ? t('form.saving') : edit?.resend ? t('form.resendSubmit') : edit ? t('form.editSubmit') : t('form.submit')}</span>
         </button>
       </div>
     </form>
@@ -274,6 +281,7 @@ function LineItemFields(props: {
 }): ReactElement {
   const { line, index, errors, currency, onChange, onRemove } = props
   const t = useT()
+  const locale = useLocale()
   const loadItems = useItemSuggestions()
   const n = index + 1
   const path = (f: LineField) => `items.${index}.${f}`
@@ -294,7 +302,7 @@ function LineItemFields(props: {
             onChange={(v) => onChange(index, 'name', v)}
             onPick={(s) => {
               onChange(index, 'name', s.value.name)
-              const price = priceTextFor(s.value, currency)
+              const price = priceTextFor(s.value, currency, locale)
               if (price !== null) onChange(index, 'unitPrice', price)
             }}
           />

@@ -6,9 +6,12 @@ import { formatClock, formatDateTime } from '../format/time'
 import { errorMessage } from '../i18n/error-message'
 import { translateMessage } from '../i18n/translate'
 import { useLocale, useT } from '../i18n/use-t'
+import type { OrderSummary } from '../../../src-shared/contract'
+import { useEditIntent } from '../stores/edit-intent-store'
 import { rowAt, useOrders } from '../stores/orders-store'
 import { useUi } from '../stores/ui-store'
 import { ExportButton } from './export-button'
+import { CancelOrderDialog, ORDER_KEYS } from './order-actions'
 import { FilterBar } from './filter-bar'
 import { SearchBar } from './search-bar'
 import { TodaySummary } from './today-summary'
@@ -37,7 +40,9 @@ function rememberOpened(index: number, scrollTop: number): void {
  *
  * Keyboard: the list is one Tab stop (a roving tabindex: the row last
  * focused, or the first one in view); arrows, Page Up/Down, Home and End move
- * between rows, Enter opens one. Each item carries its position in the whole
+ * between rows, Enter opens one, E opens it in its edit form and Delete (or
+ * Backspace) asks to cancel it (only rows, which are buttons: typing in an
+ * input never reaches this). Each item carries its position in the whole
  * list (aria-posinset/-setsize), since most rows are not in the DOM.
  */
 export function OrderList(): ReactElement {
@@ -51,6 +56,7 @@ export function OrderList(): ReactElement {
   const retry = useOrders((s) => s.retry)
   const setVisibleRange = useOrders((s) => s.setVisibleRange)
   const [active, setActive] = useState(memory.active)
+  const [cancelling, setCancelling] = useState<OrderSummary | null>(null)
   const scrollRef = useRef<HTMLDivElement>(null)
   const count = total ?? 0
 
@@ -126,6 +132,20 @@ export function OrderList(): ReactElement {
       Home: 0,
       End: count - 1,
     }
+    const plain = !e.ctrlKey && !e.metaKey && !e.altKey
+    const order = rowAt(useOrders.getState().pages, index)
+    if (plain && order && order.state === 'open' && (e.key === 'e' || e.key === 'E')) {
+      e.preventDefault()
+      rememberOpened(index, scrollRef.current?.scrollTop ?? 0)
+      useEditIntent.getState().request(order.id)
+      useUi.getState().openOrder(order.id)
+      return
+    }
+    if (plain && order && order.state === 'open' && (e.key === 'Delete' || e.key === 'Backspace')) {
+      e.preventDefault()
+      setCancelling(order)
+      return
+    }
     const to = moves[e.key]
     if (to === undefined) return
     e.preventDefault()
@@ -143,6 +163,11 @@ export function OrderList(): ReactElement {
         <span className="muted" data-testid="order-count">
           {total !== null ? t('list.count', { count: total }) : loadError ? null : t('app.loading')}
         </span>
+        {total !== null && total > 0 ? (
+          <span className="muted keys-hint" data-testid="list-keys-hint">
+            {t('list.keysHint')}
+          </span>
+        ) : null}
         {filtered && total !== null && all !== null ? (
           <span className="muted" data-testid="order-list-count">
             {t(capped ? 'find.countOfCapped' : 'find.countOf', { count: total.toLocaleString(locale), all: all.toLocaleString(locale) })}
@@ -199,6 +224,13 @@ export function OrderList(): ReactElement {
           ))}
         </div>
       </div>
+      {cancelling ? (
+        <CancelOrderDialog
+          order={cancelling}
+          onClose={() => setCancelling(null)}
+          fallbackFocus={() => scrollRef.current?.querySelector<HTMLElement>(`[data-index="${memory.active}"]`) ?? null}
+        />
+      ) : null}
     </section>
   )
 }
@@ -231,6 +263,8 @@ const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; ta
       data-sync-state={order.discarded ? 'discarded' : order.syncState}
       data-order-state={order.state}
       data-version={order.version}
+      data-not-on-server={order.notOnServer && order.discarded ? 'true' : undefined}
+      aria-keyshortcuts={order.state === 'open' ? `Enter ${ORDER_KEYS.edit} ${ORDER_KEYS.cancel} Backspace` : 'Enter'}
       tabIndex={tabbable ? 0 : -1}
       onClick={(e) => {
         rememberOpened(index, e.currentTarget.closest('.order-list')?.scrollTop ?? 0)
@@ -240,6 +274,12 @@ const OrderRow = memo(function OrderRow({ index, tabbable }: { index: number; ta
       <span className="row-customer">
         {order.customer}
         {order.state === 'cancelled' ? <span className="row-cancelled"> {t('order.stateCancelled')}</span> : null}
+        {order.notOnServer && order.discarded ? (
+          <span className="row-cancelled" data-testid="row-not-on-server">
+            {' '}
+            {t('order.notOnServer')}
+          </span>
+        ) : null}
       </span>
       <span className="row-items muted" data-testid="row-items" title={order.itemsSummary}>
         {order.itemsSummary ?? ''}

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type KeyboardEvent, type ReactElement } from 'react'
 import type { ItemSuggestion } from '../../../src-shared/contract'
-import { formatMinor } from '../../../src-shared/money'
+import { formatMinor, formatMinorForInput } from '../../../src-shared/money'
 import { call } from '../api'
 import { formatMoney } from '../format/money'
 import { useLocale } from '../i18n/use-t'
@@ -168,7 +168,8 @@ export function useItemSuggestions(): (prefix: string) => Promise<Suggestion<Ite
 }
 
 /** The price field's text for a picked item, when its last price is in the order's currency. */
-export function priceTextFor(item: ItemSuggestion, orderCurrency: string): string | null {
+export function priceTextFor(item: ItemSuggestion, orderCurrency: string, locale?: string): string | null {
   if (item.unitPriceMinor === null || item.currency !== orderCurrency) return null
-  return formatMinor(item.unitPriceMinor, item.currency)
+  // In the locale the form reads prices in, so "1,500" KWD in de-DE is not read as 1500.
+  return locale === undefined ? formatMinor(item.unitPriceMinor, item.currency) : formatMinorForInput(item.unitPriceMinor, item.currency, locale)
 }

@@ -16,6 +16,7 @@ export const fieldErrorWords: readonly { field: RegExp; code: ErrorCode; key: Me
   { field: /^items\.\d+\.quantity$/, code: 'too_small', key: 'fieldWords.quantityZero' },
   { field: /^items\.\d+\.unitPrice$/, code: 'invalid_number', key: 'fieldWords.priceInvalid' },
   { field: /^items\.\d+\.unitPrice$/, code: 'required', key: 'fieldWords.priceInvalid' },
+  { field: /^items\.\d+\.unitPrice$/, code: 'ambiguous_number', key: 'fieldWords.priceAmbiguous' },
 ]
 
 export function fieldErrorWordsFor(field: string, code: ErrorCode): MessageKey | null {

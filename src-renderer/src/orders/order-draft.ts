@@ -1,6 +1,7 @@
 import type { CreateOrderInput, OrderDetail } from '../../../src-shared/contract'
 import { lineTotalMinor } from '../../../src-shared/protocol'
-import { minorDigits, minorToDecimalString, parseMajorUnits, parseQuantityMilli } from '../format/money'
+import { formatMinorForInput, readPrice } from '../../../src-shared/money'
+import { minorDigits, minorToDecimalString, parseQuantityMilli } from '../format/money'
 
 export interface LineDraft {
   /** React key only; never sent. */
@@ -33,14 +34,16 @@ export function emptyDraft(currency: string): OrderDraft {
 
 /**
  * The form as main expects it: text exactly as typed, so main (not the
- * renderer) decides what a quantity or a price means.
+ * renderer) decides what a quantity or a price means, with the UI locale the
+ * prices were typed in ("12,50" in de-DE).
  */
-export function toCreateOrderInput(draft: OrderDraft): CreateOrderInput {
+export function toCreateOrderInput(draft: OrderDraft, locale?: string): CreateOrderInput {
   const input: CreateOrderInput = {
     customer: draft.customer,
     note: draft.note,
     items: draft.items.map((i) => ({ name: i.name, quantity: i.quantity, unitPrice: i.unitPrice })),
   }
+  if (locale !== undefined) input.locale = locale
   // An emptied currency field means "the default", which main applies.
   const currency = normalizeCurrency(draft.currency)
   if (currency !== '') input.currency = currency
@@ -51,12 +54,13 @@ export function toCreateOrderInput(draft: OrderDraft): CreateOrderInput {
  * A preview of the total in minor units from the lines that parse so far
  * (half-typed lines count as nothing). Null when the sum would be unsafe.
  */
-export function previewTotalMinor(draft: Pick<OrderDraft, 'currency' | 'items'>): number | null {
+export function previewTotalMinor(draft: Pick<OrderDraft, 'currency' | 'items'>, locale?: string): number | null {
   const currency = normalizeCurrency(draft.currency)
   let total = 0
   for (const item of draft.items) {
     const q = parseQuantityMilli(item.quantity)
-    const p = parseMajorUnits(item.unitPrice, currency)
+    // The same reading main applies (src-shared/money.ts readPrice).
+    const p = readPrice(item.unitPrice, currency, locale)
     if (q === null || q === 0 || !p.ok) continue
     // Half up per line, exactly as main and the server total it.
     total += Number(lineTotalMinor(q, p.minor))
@@ -73,10 +77,10 @@ export function draftHasContent(draft: OrderDraft): boolean {
 
 /**
  * A saved order back in the form's terms (edit, duplicate, undo): prices as
- * plain decimals in the currency's digits ("12.50"), so what goes back to
- * main parses to exactly the same minor units.
+ * plain decimals in the currency's digits ("12.50", or "12,50" in a comma
+ * locale), so what goes back to main parses to exactly the same minor units.
  */
-export function draftFromOrder(order: Pick<OrderDetail, 'customer' | 'currency' | 'note' | 'items'>): OrderDraft {
+export function draftFromOrder(order: Pick<OrderDetail, 'customer' | 'currency' | 'note' | 'items'>, locale?: string): OrderDraft {
   const digits = minorDigits(order.currency)
   return {
     customer: order.customer,
@@ -86,7 +90,7 @@ export function draftFromOrder(order: Pick<OrderDetail, 'customer' | 'currency' 
       key: nextKey++,
       name: i.name,
       quantity: String(i.quantity),
-      unitPrice: minorToDecimalString(i.unitPriceMinor, digits),
+      unitPrice: locale === undefined ? minorToDecimalString(i.unitPriceMinor, digits) : formatMinorForInput(i.unitPriceMinor, order.currency, locale),
     })),
   }
 }

@@ -1,6 +1,9 @@
 import { create } from 'zustand'
-import type { DeadEvent } from '../../../src-shared/contract'
+import type { DeadEvent, Result } from '../../../src-shared/contract'
 import { call } from '../api'
+import { toCreateOrderInput, type OrderDraft } from '../orders/order-draft'
+import { useLanguage } from './language-store'
+import { useOrderDetail } from './order-detail-store'
 import { useUi } from './ui-store'
 
 interface AttentionState {
@@ -10,6 +13,13 @@ interface AttentionState {
   load(): Promise<void>
   retry(eventId: string): Promise<void>
   discard(eventId: string): Promise<void>
+  /**
+   * Edit and resend: the corrected draft goes out as the refused version
+   * (issue 11). `version` is the order's version the form was opened on.
+   */
+  resend(item: DeadEvent, version: number, draft: OrderDraft): Promise<Result<{ id: string; version: number; eventId: string }>>
+  /** Discard this change: the order goes back to the server's version (or is "Not on the server"). */
+  discardChange(item: DeadEvent, version: number): Promise<void>
 }
 
 /** An event the user sent again: its toast changes to the new outcome when there is one. */
@@ -75,6 +85,36 @@ export const useAttention = create<AttentionState>()((set, get) => {
         if (retrying.size > 0) await settleRetries(r.value)
       }
       else useUi.getState().toastError(r.error)
+    },
+    resend: async (item, version, draft) => {
+      const r = await call('editAndResend', { eventId: item.eventId, version, order: toCreateOrderInput(draft, useLanguage.getState().locale) })
+      const ui = useUi.getState()
+      if (r.ok) {
+        ui.toast({ key: 'attention.resent', params: { customer: draft.customer.trim(), version: r.value.version } }, 'success')
+        void useOrderDetail.getState().load()
+        await get().load()
+      } else if (!(r.error.code === 'validation_failed' && r.error.fields && r.error.fields.length > 0)) ui.toastError(r.error)
+      return r
+    },
+    discardChange: async (item, version) => {
+      set((s) => ({ busy: new Set(s.busy).add(item.eventId) }))
+      const r = await call('discardChange', { eventId: item.eventId, version })
+      set((s) => {
+        const busy = new Set(s.busy)
+        busy.delete(item.eventId)
+        return { busy }
+      })
+      const ui = useUi.getState()
+      if (r.ok) {
+        ui.toast(
+          r.value.notOnServer
+            ? { key: 'attention.changeDiscardedNew', params: { customer: item.customer } }
+            : { key: 'attention.changeDiscarded', params: { customer: item.customer, version: r.value.version } },
+          'success',
+        )
+        void useOrderDetail.getState().load()
+      } else ui.toastError(r.error)
+      await get().load()
     },
     retry: (eventId) => act(eventId, 'retryEvent'),
     discard: (eventId) => act(eventId, 'discardEvent'),

@@ -4,6 +4,7 @@ import { useOrderDetail } from './order-detail-store'
 import { call, on } from '../api'
 import { toCreateOrderInput, type OrderDraft } from '../orders/order-draft'
 import { throttle } from '../../../src-shared/throttle'
+import { useLanguage } from './language-store'
 import { useUi } from './ui-store'
 
 /**
@@ -78,6 +79,9 @@ async function runUndo(change: () => Promise<Result<unknown>>): Promise<void> {
     void useOrderDetail.getState().load()
   } else toastSaveError(r.error)
 }
+
+/** The form's draft as main expects it, with the UI locale its prices were typed in. */
+const asInput = (draft: OrderDraft) => toCreateOrderInput(draft, useLanguage.getState().locale)
 
 export function rowAt(pages: Pages, index: number): OrderSummary | undefined {
   return pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE]
@@ -262,7 +266,7 @@ export const useOrders = create<OrdersState>()((set, get) => {
       ensureVisible()
     },
     create: async (draft) => {
-      const r = await call('createOrder', toCreateOrderInput(draft))
+      const r = await call('createOrder', asInput(draft))
       const ui = useUi.getState()
       if (r.ok) {
         get().insertCreated(r.value)
@@ -279,7 +283,7 @@ export const useOrders = create<OrdersState>()((set, get) => {
       return r
     },
     update: async (id, version, draft, previous) => {
-      const r = await call('updateOrder', { id, version, order: toCreateOrderInput(draft) })
+      const r = await call('updateOrder', { id, version, order: asInput(draft) })
       if (r.ok) {
         void useOrderDetail.getState().load()
         const next = r.value.version
@@ -289,7 +293,7 @@ export const useOrders = create<OrdersState>()((set, get) => {
           action: {
             label: { key: 'undo.label' },
             testId: 'undo',
-            run: () => void runUndo(() => call('updateOrder', { id, version: next, order: toCreateOrderInput(previous) })),
+            run: () => void runUndo(() => call('updateOrder', { id, version: next, order: asInput(previous) })),
           },
         })
       } else toastSaveError(r.error)
