@@ -60,6 +60,39 @@ test.describe('find', () => {
     await page.screenshot({ path: test.info().outputPath('find-zh-TW.png') })
   })
 
+  test('in Traditional Chinese, a name is found by any part of it (小明 finds 王小明), item names too', async ({ app }) => {
+    const page = await app.start()
+    await page.getByTestId('nav-settings').click()
+    await page.getByTestId('settings-language').selectOption('zh-TW')
+    await page.getByTestId('settings-save').click()
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-TW')
+    await page.getByTestId('nav-orders').click()
+    await createConfirmedOrder(page, { customer: '王小明', items: [{ name: '珍珠奶茶', qty: '1', price: '60' }] })
+    await createConfirmedOrder(page, { customer: '陳大文', items: [{ name: '紅茶', qty: '2', price: '30' }] })
+    await createConfirmedOrder(page, { customer: '林美玲 Bakery', items: [{ name: 'Oat 拿鐵', qty: '1', price: '80' }] })
+    const rows = page.getByTestId('order-row')
+    await expect(rows).toHaveCount(3)
+    const search = page.getByTestId('order-search')
+    await search.fill('小明')
+    await expect(rows).toHaveCount(1)
+    await expect(rows.first()).toContainText('王小明')
+    await expect(page.getByTestId('order-list-count')).toHaveText('3 筆中的 1 筆')
+    await search.fill('明')
+    await expect(rows).toHaveCount(1)
+    await search.fill('奶茶')
+    await expect(rows).toHaveCount(1)
+    await expect(rows.first()).toContainText('王小明')
+    await search.fill('茶')
+    await expect(rows).toHaveCount(2)
+    await search.fill('美玲 bak')
+    await expect(rows).toHaveCount(1)
+    await expect(rows.first()).toContainText('林美玲')
+    // The characters in order, side by side: not just anywhere in the name.
+    await search.fill('明小')
+    await expect(rows).toHaveCount(0)
+    await expect(page.getByTestId('order-list-count')).toHaveText('3 筆中的 0 筆')
+  })
+
   test('Export CSV downloads the searched orders, one row per line item, UTF-8 with a BOM', async ({ app }) => {
     const page = await app.start()
     await createConfirmedOrder(page, { customer: 'Café "Lumière", Paris', items: [{ name: 'Croissant', qty: '2', price: '1.50' }, { name: '珍珠奶茶', qty: '1', price: '60' }], note: 'two lines\nof note' })
@@ -240,7 +273,7 @@ test.describe('find', () => {
     await expect(page.locator('.order-columns')).toContainText('顧客')
   })
 
-  test('a large export shows its progress and can be cancelled: no file, the page says so', async ({ app }) => {
+  test('a large export is a real download with progress, and Cancel stops it in main: no file, the page says so', async ({ app }) => {
     test.setTimeout(120_000)
     let page = await app.start()
     await createConfirmedOrder(page, { customer: 'First', items: [{ name: 'Tea', qty: '1', price: '3' }] })
@@ -255,14 +288,17 @@ test.describe('find', () => {
     ).run(items)
     db.close()
     page = await app.start()
-    let downloads = 0
-    page.on('download', () => downloads++)
+    // A real download: the browser writes the file as main streams it, the page only shows progress.
+    const downloading = page.waitForEvent('download')
     await page.getByTestId('export-csv').click()
-    await expect(page.getByTestId('export-progress')).toContainText('KB')
+    const download = await downloading
+    // The count itself comes from main's progress (export-route.test.ts checks the numbers).
+    await expect(page.getByTestId('export-progress')).toContainText(/Exporting… [\d,]+ orders?/)
     await page.getByTestId('export-cancel').click()
     await expect(page.getByText('Export cancelled.')).toBeVisible()
     await expect(page.getByTestId('export-csv')).toBeVisible()
-    await page.waitForTimeout(500)
-    expect(downloads).toBe(0)
+    // Cut off in main: the browser's download fails and keeps no file.
+    expect(await download.failure()).not.toBeNull()
+    expect(await download.path().catch(() => null)).toBeNull()
   })
 })

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { build } from 'esbuild'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { eventChannel, invokeChannel, methodNames } from '../src-shared/contract'
+import { eventChannel, exportChannel, invokeChannel, methodNames } from '../src-shared/contract'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -81,10 +81,10 @@ function load() {
 }
 
 describe('preload (window.outpost)', () => {
-  it('exposes exactly one named function per contract method, two subscriptions and the host', () => {
+  it('exposes exactly one named function per contract method, two subscriptions, the export and the host', () => {
     const { api, exposed } = load()
     expect([...exposed.keys()]).toEqual(['outpost'])
-    const expected = [...methodNames, 'onStatus', 'onOrdersChanged', 'host'].sort()
+    const expected = [...methodNames, 'onStatus', 'onOrdersChanged', 'exportCsvToFile', 'cancelExport', 'onExportProgress', 'host'].sort()
     expect(Object.keys(api).sort()).toEqual(expected)
     for (const name of methodNames) expect(typeof api[name]).toBe('function')
     expect(api.host).toBe('electron')
@@ -104,6 +104,22 @@ describe('preload (window.outpost)', () => {
       expect(invoked.at(-1)).toEqual({ channel: invokeChannel(name), args: [input] })
     }
     expect(invoked).toHaveLength(methodNames.length)
+  })
+
+  it('runs the CSV export on its own channels: start with the filter, cancel, progress without the event', async () => {
+    const { api, invoked, emit } = load()
+    await (api.exportCsvToFile as (f: unknown) => Promise<unknown>)({ q: 'tea' })
+    await (api.cancelExport as () => Promise<unknown>)()
+    expect(invoked).toEqual([
+      { channel: exportChannel('start'), args: [{ filter: { q: 'tea' } }] },
+      { channel: exportChannel('cancel'), args: [] },
+    ])
+    const seen: unknown[][] = []
+    const off = (api.onExportProgress as (l: (...args: unknown[]) => void) => () => void)((...args) => seen.push(args))
+    emit(exportChannel('progress'), { orders: 200, rows: 400 })
+    off()
+    emit(exportChannel('progress'), { orders: 400, rows: 800 })
+    expect(seen).toEqual([[{ orders: 200, rows: 400 }]])
   })
 
   it('offers no raw ipcRenderer or generic send/invoke passthrough', () => {

@@ -5,12 +5,15 @@
  * (out/preload/index.cjs) because a sandboxed preload cannot load modules.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { eventChannel, invokeChannel, type EventName, type EventPayload, type OutpostApi } from '../src-shared/contract'
+import { eventChannel, exportChannel, invokeChannel, type EventName, type EventPayload, type OutpostApi } from '../src-shared/contract'
 
 function subscribe<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
-  const channel = eventChannel(name)
+  return listen(eventChannel(name), listener)
+}
+
+function listen<T>(channel: string, listener: (payload: T) => void): () => void {
   // The IpcRendererEvent (with its `sender`) never reaches the page.
-  const wrapped = (_event: IpcRendererEvent, payload: EventPayload<K>): void => listener(payload)
+  const wrapped = (_event: IpcRendererEvent, payload: T): void => listener(payload)
   ipcRenderer.on(channel, wrapped)
   let subscribed = true
   return () => {
@@ -40,6 +43,10 @@ const api = {
   suggestItems: (input) => ipcRenderer.invoke(invokeChannel('suggestItems'), input),
   onStatus: (listener) => subscribe('status', listener),
   onOrdersChanged: (listener) => subscribe('ordersChanged', listener),
+  // The CSV export: the shell's own operation, not a contract method (see src-main/electron/export-ipc.ts).
+  exportCsvToFile: (filter) => ipcRenderer.invoke(exportChannel('start'), { filter }),
+  cancelExport: () => ipcRenderer.invoke(exportChannel('cancel')),
+  onExportProgress: (listener) => listen(exportChannel('progress'), listener),
   host: 'electron',
 } satisfies OutpostApi
 

@@ -470,6 +470,26 @@ export type EventName = keyof Events
 export type EventPayload<K extends EventName> = z.output<Events[K]>
 export const eventNames = Object.keys(events) as EventName[]
 
+// ---------------------------------------------------------------------------
+// CSV export (issue 12). A stream cannot cross the request/response contract,
+// so each shell runs it as its own operation: Electron writes the file chosen
+// in the save dialog (src-main/electron/export-ipc.ts), the browser host serves
+// a download (src-main/web/export-route.ts). Both report the same progress.
+// ---------------------------------------------------------------------------
+export const ExportProgressView = z.object({ orders: z.number().int().min(0), rows: z.number().int().min(0) })
+export type ExportProgressView = z.infer<typeof ExportProgressView>
+export const ExportOutcome = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('done'), orders: z.number().int().min(0), rows: z.number().int().min(0), fileName: z.string() }),
+  /** cancelled: stopped by Cancel (no file left); dismissed: the save dialog was closed; busy: another export runs. */
+  z.object({ state: z.enum(['cancelled', 'dismissed', 'busy']) }),
+  z.object({ state: z.literal('failed'), message: z.string() }),
+])
+export type ExportOutcome = z.infer<typeof ExportOutcome>
+/** The browser host's view of one download, polled by the page. */
+export const WebExportState = ExportProgressView.extend({ state: z.enum(['waiting', 'running', 'done', 'cancelled', 'failed']) })
+export type WebExportState = z.infer<typeof WebExportState>
+export const exportChannel = (part: 'start' | 'cancel' | 'progress'): string => `outpost:export:${part}`
+
 /** IPC channel names, derived so no channel string is repeated elsewhere. */
 export const invokeChannel = (name: MethodName): string => `outpost:invoke:${name}`
 export const eventChannel = (name: EventName): string => `outpost:event:${name}`
@@ -487,6 +507,10 @@ export type OutpostApi = {
    * its page stays open). Absent where the page cannot outlive its host (Electron).
    */
   onHostState?(listener: (state: 'up' | 'stopped') => void): () => void
+  /** Electron only: the save dialog, then the CSV streamed to that file (the browser host downloads instead). */
+  exportCsvToFile?(filter: OrderFilter): Promise<ExportOutcome>
+  cancelExport?(): Promise<void>
+  onExportProgress?(listener: (progress: ExportProgressView) => void): () => void
 }
 
 declare global {

@@ -16,8 +16,16 @@
  * schema at version 4, then lets migration 005 build its index in bulk, as an
  * upgrade of an existing shop would. Outbox rows exist only for the last 30
  * days: older confirmed events are pruned by the app's retention.
+ *
+ * For profiling (the 1M seed takes minutes on a busy machine):
+ * - OUTPOST_BENCH_HISTORY_CACHE=/tmp/outpost-history seeds each size once into
+ *   that folder (`<size>/outpost.db` and the seed's clock in `<size>/now`) and
+ *   reuses it on later runs; it is never removed. The export writes beside it.
+ * - OUTPOST_BENCH_HISTORY_ONLY=export measures only the export (with the
+ *   cache: `OUTPOST_BENCH_HISTORY_SIZES=1000000 OUTPOST_BENCH_HISTORY_ONLY=export
+ *   OUTPOST_BENCH_HISTORY_CACHE=/tmp/outpost-history node --cpu-prof --import tsx bench/run.ts history`).
  */
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SqliteDatabase } from '../../src-main/core/db/native-sqlite'
 import { migrate } from '../../src-main/core/db/open-database'
@@ -123,11 +131,70 @@ function page(db: SqliteDatabase, query: OrderQuery, orders: OrdersRepo, filter:
   return query.count(filter).n + rows.length
 }
 
-async function measure(n: number, log: (l: string) => void, now: number): Promise<Record<string, number>> {
-  const dir = tempDir(`outpost-bench-history-${n}-`)
+/** A seeded folder: fresh (removed afterwards), or reused from OUTPOST_BENCH_HISTORY_CACHE with the clock it was seeded at. */
+function seeded(n: number, now: number): { path: string; now: number; seedMs: number | null; remove: () => void } {
+  const cache = process.env.OUTPOST_BENCH_HISTORY_CACHE
+  if (!cache) {
+    const dir = tempDir(`outpost-bench-history-${n}-`)
+    try {
+      return { path: dir.path, now, seedMs: seed(dir.path, n, now), remove: dir.remove }
+    } catch (err) {
+      dir.remove()
+      throw err
+    }
+  }
+  const path = join(cache, String(n))
+  const nowFile = join(path, 'now')
+  if (existsSync(nowFile)) return { path, now: Number(readFileSync(nowFile, 'utf8')), seedMs: null, remove: () => undefined }
+  rmSync(path, { recursive: true, force: true })
+  mkdirSync(path, { recursive: true })
+  const seedMs = seed(path, n, now)
+  // Written last: a seed cut short is redone on the next run.
+  writeFileSync(nowFile, String(now))
+  return { path, now, seedMs, remove: () => undefined }
+}
+
+/** A full export to a file, with its speed and the RSS growth (high-water mark against the level before it). */
+async function measureExport(db: SqliteDatabase, dir: string): Promise<{ exportRowsPerSec: number; exportMemoryMb: number; rows: number }> {
+  const file = join(dir, 'export.csv')
   try {
-    const seedMs = seed(dir.path, n, now)
-    log(`${n.toLocaleString('en-US')} orders seeded in ${round(seedMs / 1000, 1)} s`)
+    const rssBefore = process.memoryUsage().rss
+    let peak = rssBefore
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
+    const out = createWriteStream(file)
+    const t = performance.now()
+    const done = await exportCsv(db, {}, out)
+    await new Promise<void>((r) => out.end(r))
+    const exportS = (performance.now() - t) / 1000
+    clearInterval(sampler)
+    peak = Math.max(peak, process.memoryUsage().rss)
+    return {
+      exportRowsPerSec: Math.round(done.rows / exportS),
+      exportMemoryMb: round((peak - rssBefore) / (1024 * 1024), 1),
+      rows: done.rows,
+    }
+  } finally {
+    rmSync(file, { force: true })
+  }
+}
+
+async function measure(n: number, log: (l: string) => void, runNow: number): Promise<Record<string, number>> {
+  const dir = seeded(n, runNow)
+  const now = dir.now
+  try {
+    const seedMs = dir.seedMs
+    if (seedMs === null) log(`${n.toLocaleString('en-US')} orders reused from ${dir.path}`)
+    else log(`${n.toLocaleString('en-US')} orders seeded in ${round(seedMs / 1000, 1)} s`)
+    if (process.env.OUTPOST_BENCH_HISTORY_ONLY === 'export') {
+      const db = openFindDatabase(dir.path)
+      try {
+        const e = await measureExport(db, dir.path)
+        log(`${n.toLocaleString('en-US')}: export ${e.exportRowsPerSec.toLocaleString('en-US')} rows/s (${e.rows.toLocaleString('en-US')} rows), +${e.exportMemoryMb} MB`)
+        return { exportRowsPerSec: e.exportRowsPerSec, exportMemoryMb: e.exportMemoryMb }
+      } finally {
+        db.close()
+      }
+    }
     const opens: number[] = []
     for (let i = 0; i < 5; i++) {
       const t = performance.now()
@@ -164,16 +231,7 @@ async function measure(n: number, log: (l: string) => void, now: number): Promis
     dayStart.setHours(0, 0, 0, 0)
     const todayMs = medianOf(20, () => query.summary(dayStart.toISOString(), new Date(dayStart.getTime() + DAY).toISOString()))
 
-    const rssBefore = process.memoryUsage().rss
-    let peak = rssBefore
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
-    const out = createWriteStream(join(dir.path, 'export.csv'))
-    const t = performance.now()
-    const done = await exportCsv(db, {}, out)
-    await new Promise<void>((r) => out.end(r))
-    const exportS = (performance.now() - t) / 1000
-    clearInterval(sampler)
-    peak = Math.max(peak, process.memoryUsage().rss)
+    const done = await measureExport(db, dir.path)
     db.close()
     const values = {
       openMs: round(median(opens), 2),
@@ -181,15 +239,15 @@ async function measure(n: number, log: (l: string) => void, now: number): Promis
       pageMs: round(pageMs, 3),
       searchMs: round(searchMs, 2),
       todayMs: round(todayMs, 3),
-      exportRowsPerSec: Math.round(done.rows / exportS),
-      exportMemoryMb: round((peak - rssBefore) / (1024 * 1024), 1),
+      exportRowsPerSec: done.exportRowsPerSec,
+      exportMemoryMb: done.exportMemoryMb,
     }
     log(
       `${n.toLocaleString('en-US')}: open ${values.openMs} ms, status ${values.statusMs} ms, page ${values.pageMs} ms (max ${round(pageMaxMs, 2)}), ` +
         `search ${values.searchMs} ms (max ${round(Math.max(...searchTimes), 2)}), today ${values.todayMs} ms, ` +
         `export ${values.exportRowsPerSec.toLocaleString('en-US')} rows/s (${done.rows.toLocaleString('en-US')} rows), +${values.exportMemoryMb} MB`,
     )
-    return { ...values, seedS: round(seedMs / 1000, 1), pageMaxMs: round(pageMaxMs, 2), searchMaxMs: round(Math.max(...searchTimes), 2) }
+    return { ...values, ...(seedMs === null ? {} : { seedS: round(seedMs / 1000, 1) }), pageMaxMs: round(pageMaxMs, 2), searchMaxMs: round(Math.max(...searchTimes), 2) }
   } finally {
     dir.remove()
   }

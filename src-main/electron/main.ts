@@ -18,6 +18,7 @@ import { createConnectivityWatcher, wireConnectivitySignals } from './connectivi
 import { fileNotifyStore, NotificationPlanner, NOTIFY_STATE_FILE } from './desktop-integration'
 import { askToRestart, exportDiagnostics, showAbout, type DialogContext } from './dialogs'
 import { readShellEnvironment } from './environment'
+import { registerExportIpc } from './export-ipc'
 import { registerIpc } from './ipc'
 import { fatalErrorHandler } from './lifecycle'
 import { configureLogging, coreLogger, RELAY_SCOPE } from './logging'
@@ -133,6 +134,7 @@ async function start(): Promise<void> {
     onRefused: (channel, url) => shellLog.warn('Refused IPC from an untrusted frame', { channel, url }),
   })
 
+  registerExportIpc({ ipcMain, dialog, core: c, dialogs, isTrustedSender: (url) => isAppPageUrl(url, pages), defaultDir: () => app.getPath('downloads') })
   // "Offline" comes only from the OS: net.isOnline() and the signals that it may have changed.
   const connectivity = createConnectivityWatcher(c, () => net.isOnline(), shellLog)
   connectivity.check('start')

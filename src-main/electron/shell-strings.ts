@@ -43,6 +43,8 @@ export interface ShellStrings {
   menuExportDiagnostics: string
   diagnosticsSaved: (file: string) => string
   diagnosticsFailed: string
+  /** The save dialog's title for the CSV export: the button's own words. */
+  exportTitle: string
   aboutDetail: (info: { version: string; electron: string; dataDir: string }) => string
 }
 
@@ -80,6 +82,7 @@ function stringsFor(language: Language): ShellStrings {
     menuExportDiagnostics: t('shell.menuExportDiagnostics'),
     diagnosticsSaved: (file) => t('shell.diagnosticsSaved', { file }),
     diagnosticsFailed: t('shell.diagnosticsFailed'),
+    exportTitle: t('find.export'),
     aboutDetail: ({ version, electron, dataDir }) => t('shell.aboutDetail', { version, electron, dataDir }),
   }
 }

@@ -6,7 +6,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { eventNames, type Result } from '../../src-shared/contract'
 import { cspHeader } from '../content-security-policy'
 import type { Core } from '../core/core-types'
-import { EXPORT_PATH, serveExport } from './export-route'
+import { WebExports } from './export-route'
 
 /** The same policy the Electron shell sets: no inline script, no remote origin. */
 export const CONTENT_SECURITY_POLICY = cspHeader()
@@ -51,6 +51,7 @@ export interface WebHost {
 export async function startWebHost(opts: { core: Core; port: number; staticDir: string }): Promise<WebHost> {
   const { core, staticDir } = opts
   const sse = new Set<ServerResponse>()
+  const exports = new WebExports(core)
   let port = opts.port
   const secret = Buffer.from(randomBytes(32).toString('base64url'))
   const hasSecret = (given: string | null | undefined): boolean => {
@@ -91,12 +92,15 @@ export async function startWebHost(opts: { core: Core; port: number; staticDir: 
         return
       }
       const header = req.headers[SESSION_HEADER]
-      if (!hasSecret(Array.isArray(header) ? header[0] : header) && !(url.pathname === '/api/events' && hasSecret(url.searchParams.get(SESSION_QUERY)))) {
+      // Two requests cannot send a header: the event stream (the secret as a
+      // query parameter) and the CSV download (a one-time ticket, see export-route.ts).
+      const viaUrl = url.pathname === '/api/events' ? hasSecret(url.searchParams.get(SESSION_QUERY)) : exports.hasTicket(url)
+      if (!hasSecret(Array.isArray(header) ? header[0] : header) && !viaUrl) {
         sendJson(res, 401, { error: 'Missing or wrong session secret: reload the page Outpost serves.' })
         return
       }
       if (req.method === 'GET' && url.pathname === '/api/events') return openEventStream(req, res)
-      if (req.method === 'GET' && url.pathname === EXPORT_PATH) return serveExport(core, url, req, res)
+      if (await exports.handle(req, res, url)) return
       const m = /^\/api\/invoke\/([A-Za-z]{1,40})$/.exec(url.pathname)
       if (m && req.method === 'POST') return invoke(m[1] ?? '', req, res)
       sendJson(res, 404, { error: 'Not found.' })

@@ -269,7 +269,7 @@ describe('migration 004: order lifecycle', () => {
   }
 
   it('every migration has a test in this file', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6])
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7])
   })
 })
 
@@ -295,6 +295,39 @@ describe('migration 005: search, filters, counters and suggestions', () => {
     })
     expect(db.prepare('SELECT name, unit_price_minor FROM item_names').all()).toEqual([{ name: 'Café au lait', unit_price_minor: 350 }])
     expect(db.prepare('SELECT name FROM customer_names ORDER BY name').pluck().all()).toEqual(['Zoë', '王小明'])
+    db.close()
+  })
+})
+
+describe('migration 007: CJK text searchable by any part', () => {
+  it('from version 6: rebuilds the text index with one token per CJK character; Latin text, suggestions and triggers as before', () => {
+    const old = databaseAt(6)
+    const items = JSON.stringify([{ name: '珍珠奶茶', quantity: 1, unitPriceMinor: 6000 }, { name: 'Café au lait', quantity: 1, unitPriceMinor: 300 }])
+    old.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at) VALUES ('o1', '王小明', '送到後門', 'TWD', ?, 6300, '2026-01-01T00:00:00.000Z')`).run(items)
+    old.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at) VALUES ('o2', 'Zoë Müller', NULL, 'EUR', '[]', 0, '2026-01-02T00:00:00.000Z')`).run()
+    const before = old.prepare('SELECT count(*) FROM orders_fts WHERE orders_fts MATCH ?').pluck()
+    expect(before.get('"小明"*')).toBe(0)
+    old.close()
+    const db = databaseAt(7)
+    const match = (q: string) => db.prepare('SELECT f.order_id FROM orders_fts JOIN order_facets f ON f.doc = orders_fts.rowid WHERE orders_fts MATCH ?').pluck().all(q)
+    expect(match('"小 明"*')).toEqual(['o1'])
+    expect(match('customer: "明"*')).toEqual(['o1'])
+    expect(match('items: "奶 茶"*')).toEqual(['o1'])
+    expect(match('note: "後 門"*')).toEqual(['o1'])
+    expect(match('"cafe"*')).toEqual(['o1'])
+    expect(match('"muller"*')).toEqual(['o2'])
+    expect(match('"明 小"*')).toEqual([])
+    // The rebuilt triggers index new and edited orders the same way, and still remember names.
+    db.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at) VALUES ('o3', '陳大文', NULL, 'TWD', '[{"name":"紅茶","quantity":1,"unitPriceMinor":3000}]', 3000, '2026-01-03T00:00:00.000Z')`).run()
+    expect(match('"大 文"*')).toEqual(['o3'])
+    db.prepare(`UPDATE orders SET customer = '林美玲' WHERE id = 'o3'`).run()
+    expect(match('"大 文"*')).toEqual([])
+    expect(match('"美 玲"*')).toEqual(['o3'])
+    expect(db.prepare('SELECT count(*) FROM orders_fts').pluck().get()).toBe(3)
+    expect(db.prepare('SELECT name FROM customer_names ORDER BY name').pluck().all()).toEqual(['Zoë Müller', '林美玲', '王小明', '陳大文'])
+    expect(db.prepare("SELECT unit_price_minor FROM item_names WHERE name = '紅茶'").pluck().get()).toBe(3000)
+    db.prepare(`DELETE FROM orders WHERE id = 'o3'`).run()
+    expect(match('"美 玲"*')).toEqual([])
     db.close()
   })
 })

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough } from 'node:stream'
+import { PassThrough, Writable } from 'node:stream'
 import { parse } from 'csv-parse'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { migrations } from '../db/migrations'
+import { openDatabase } from '../db/open-database'
 import type { SqliteDatabase } from '../db/native-sqlite'
 import { OutboxRepo } from '../outbox/outbox-repo'
 import { tempDir } from '../../testing/temp-dir'
@@ -74,12 +76,48 @@ describe('search', () => {
     expect(ids('croissant zoe')).toEqual([])
   })
 
-  it('finds Traditional Chinese by prefix', () => {
+  it('finds Traditional Chinese by any part of it, one character or more, in order', () => {
     const wang = create('王小明', [['珍珠奶茶', 2, 6000]], '', 'TWD').summary.id
-    create('陳大文', [['紅茶', 1, 3000]], '', 'TWD')
+    const chen = create('陳大文', [['紅茶', 1, 3000]], '送到後門', 'TWD').summary.id
+    const mixed = create('林美玲 Bakery', [['Oat 拿鐵', 1, 3000]], null, 'TWD').summary.id
     expect(ids('王小')).toEqual([wang])
     expect(ids('王')).toEqual([wang])
     expect(ids('珍珠')).toEqual([wang])
+    expect(ids('小明')).toEqual([wang])
+    expect(ids('明')).toEqual([wang])
+    expect(ids('奶茶')).toEqual([wang])
+    expect(ids('茶')).toEqual([chen, wang])
+    expect(ids('後門')).toEqual([chen])
+    expect(ids('鐵')).toEqual([mixed])
+    expect(ids('美玲 bak')).toEqual([mixed])
+    // In order and adjacent: the characters of the name, not anywhere in it.
+    expect(ids('明小')).toEqual([])
+    expect(ids('王明')).toEqual([])
+    expect(ids('小明 陳')).toEqual([])
+    expectIndexMatchesTable(db)
+  })
+
+  it('an index from before migration 007 is rebuilt: old Chinese orders are found by any part too', () => {
+    db.close()
+    const old = tempDir()
+    try {
+      const d5 = openDatabase(old.path, { migrations: migrations.slice(0, 6) })
+      new OrdersRepo(d5, new OutboxRepo(d5)).create(
+        { customer: '張志強', note: null, currency: 'TWD', items: [{ name: '珍珠奶茶', quantity: 1, unitPriceMinor: 6000, lineTotalMinor: 6000 }], totalMinor: 6000 },
+        new Date(),
+      )
+      const before = d5.prepare('SELECT count(*) FROM orders_fts WHERE orders_fts MATCH ?').pluck()
+      expect(before.get('"志強"*')).toBe(0)
+      d5.close()
+      db = openFindDatabase(old.path)
+      query = new OrderQuery(db)
+      expect(query.pageIds({ q: '志強' }, null, 10)).toHaveLength(1)
+      expect(query.pageIds({ q: '奶' }, null, 10)).toHaveLength(1)
+      expectIndexMatchesTable(db)
+      db.close()
+    } finally {
+      old.remove()
+    }
   })
 
   it('treats FTS syntax in the input as text, never as a query error', () => {
@@ -140,7 +178,8 @@ describe('filters, pages and counts', () => {
     expect(all).toEqual(made.filter((_, i) => i % 2 === 0).reverse())
     expect(query.count({ q: 'odd' })).toEqual({ n: 29, capped: false })
     expect(query.count({}).n).toBe(57)
-    const from = new Date(Date.parse('2026-11-30T08:00:00Z') + 10 * 60_000 + 1).toISOString()
+    // From the middle of these orders (the shared test clock has moved on by earlier tests).
+    const from = db.prepare('SELECT created_at FROM orders WHERE id = ?').pluck().get(made[28]) as string
     expect(query.count({ q: 'shop', from }).n).toBeLessThan(57)
   })
 
@@ -222,6 +261,57 @@ describe('CSV export', () => {
       }, ac.signal),
     ).rejects.toBeInstanceOf(ExportCancelled)
     expect(seen).toEqual([EXPORT_CHUNK])
+  })
+})
+
+describe('CSV export to a failing or slow writable', () => {
+  it('rejects with the write error (a full disk), not as a cancel', async () => {
+    db.transaction(() => {
+      for (let i = 0; i < EXPORT_CHUNK * 20; i++) create(`C${i}`, [['x', 1, 1]])
+    })()
+    const full = new Writable({
+      highWaterMark: 1024,
+      write(_chunk, _enc, cb) {
+        setTimeout(() => cb(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })), 1)
+      },
+    })
+    await expect(exportCsv(db, {}, full)).rejects.toMatchObject({ code: 'ENOSPC' })
+  })
+
+  it('gives the event loop a turn even when the writable never pushes back', async () => {
+    db.transaction(() => {
+      for (let i = 0; i < EXPORT_CHUNK * 50; i++) create(`C${i}`, [['x', 1, 1]])
+    })()
+    const sink = new Writable({ highWaterMark: 1 << 30, write: (_c, _e, cb) => cb() })
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 1)
+    const ac = new AbortController()
+    // Cancel from a timer, as a click would: only possible if the export yields.
+    setTimeout(() => ac.abort(), 20)
+    await expect(exportCsv(db, {}, sink, undefined, ac.signal)).rejects.toBeInstanceOf(ExportCancelled)
+    clearInterval(timer)
+    expect(ticks).toBeGreaterThan(0)
+  })
+
+  it('waits for a slow reader: what it holds unwritten stays bounded', async () => {
+    db.transaction(() => {
+      for (let i = 0; i < EXPORT_CHUNK * 30; i++) create(`Customer ${i}`, [['Croissant', 1, 150], ['Tea', 2, 300]])
+    })()
+    let maxHeld = 0
+    let bytes = 0
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length
+        setImmediate(cb)
+      },
+    })
+    const done = await exportCsv(db, {}, slow, () => (maxHeld = Math.max(maxHeld, slow.writableLength)))
+    expect(done.rows).toBe(EXPORT_CHUNK * 60)
+    expect(bytes).toBeGreaterThan(EXPORT_CHUNK * 60 * 50)
+    // One chunk of text beyond the 256 KiB the export lets wait, never the whole file.
+    expect(maxHeld).toBeLessThan(512 * 1024)
+    expect(maxHeld).toBeLessThan(bytes / 4)
   })
 })
 

@@ -1,65 +1,38 @@
-import { useRef, useState, type ReactElement } from 'react'
-import { readSessionSecret } from '../bridge/http-bridge'
-import { useLocale, useT } from '../i18n/use-t'
+import { useMemo, useRef, useState, type ReactElement } from 'react'
+import { csvExporter, type CsvExportRun } from '../bridge/csv-export'
+import { useT } from '../i18n/use-t'
 import { useOrders } from '../stores/orders-store'
 
-/** Must match EXPORT_PATH in src-main/web/export-route.ts. */
-const EXPORT_PATH = '/api/export.csv'
-const SESSION_HEADER = 'x-outpost-session'
-
-type State = { kind: 'idle' } | { kind: 'running'; bytes: number } | { kind: 'failed' } | { kind: 'cancelled' }
+type State =
+  | { kind: 'idle' }
+  | { kind: 'running'; orders: number }
+  | { kind: 'saved'; fileName: string | null }
+  | { kind: 'failed' }
+  | { kind: 'cancelled' }
 
 /**
- * Export CSV of what the list shows (search, filters, date range), in the
- * browser host. It fetches the streamed CSV with the session header, showing
- * how much has arrived and a Cancel (closing the request stops the export in
- * main), then hands the file over as a download. Electron has no such route.
+ * Export CSV of what the list shows (search, filters, date range). In
+ * Electron main asks where to save and writes the file; in the browser host
+ * the browser downloads it. Either way main streams it, never this page, and
+ * the same progress (orders so far) and Cancel show here.
  */
 export function ExportButton(): ReactElement | null {
   const t = useT()
-  const locale = useLocale()
   const [state, setState] = useState<State>({ kind: 'idle' })
-  const abort = useRef<AbortController | null>(null)
-  const secret = readSessionSecret()
-  if (secret === null) return null
+  const run = useRef<CsvExportRun | null>(null)
+  const start = useMemo(() => (typeof window === 'undefined' ? null : csvExporter(window.outpost)), [])
+  if (start === null) return null
 
-  async function run(): Promise<void> {
-    const ac = new AbortController()
-    abort.current = ac
-    setState({ kind: 'running', bytes: 0 })
-    const filter = useOrders.getState().filter
-    try {
-      const res = await fetch(`${EXPORT_PATH}?filter=${encodeURIComponent(JSON.stringify(filter))}`, {
-        headers: { [SESSION_HEADER]: secret ?? '' },
-        signal: ac.signal,
-      })
-      if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`)
-      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'outpost-orders.csv'
-      const reader = res.body.getReader()
-      const chunks: Uint8Array<ArrayBuffer>[] = []
-      let bytes = 0
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
-        chunks.push(value)
-        bytes += value.byteLength
-        setState({ kind: 'running', bytes })
-      }
-      const url = URL.createObjectURL(new Blob(chunks, { type: 'text/csv;charset=utf-8' }))
-      const a = document.createElement('a')
-      a.href = url
-      a.download = name
-      document.body.append(a)
-      a.click()
-      a.remove()
-      // The download has taken its copy; give the memory back soon after.
-      setTimeout(() => URL.revokeObjectURL(url), 10_000)
-      setState({ kind: 'idle' })
-    } catch {
-      setState(ac.signal.aborted ? { kind: 'cancelled' } : { kind: 'failed' })
-    } finally {
-      abort.current = null
-    }
+  async function exportNow(): Promise<void> {
+    if (start === null || run.current) return
+    setState({ kind: 'running', orders: 0 })
+    const r = start(useOrders.getState().filter, (p) => setState({ kind: 'running', orders: p.orders }))
+    run.current = r
+    const end = await r.done
+    run.current = null
+    if (end.kind === 'done') setState({ kind: 'saved', fileName: end.fileName })
+    else if (end.kind === 'dismissed') setState({ kind: 'idle' })
+    else setState({ kind: end.kind })
   }
 
   return (
@@ -67,14 +40,14 @@ export function ExportButton(): ReactElement | null {
       {state.kind === 'running' ? (
         <>
           <span className="muted" data-testid="export-progress" role="status">
-            {t('find.exporting', { size: (state.bytes / 1024).toLocaleString(locale, { maximumFractionDigits: 0 }) })}
+            {t('find.exporting', { orders: state.orders })}
           </span>
-          <button type="button" data-testid="export-cancel" onClick={() => abort.current?.abort()}>
+          <button type="button" data-testid="export-cancel" onClick={() => run.current?.cancel()}>
             {t('find.exportCancel')}
           </button>
         </>
       ) : (
-        <button type="button" data-testid="export-csv" onClick={() => void run()}>
+        <button type="button" data-testid="export-csv" onClick={() => void exportNow()}>
           {t('find.export')}
         </button>
       )}
@@ -84,6 +57,11 @@ export function ExportButton(): ReactElement | null {
         </span>
       ) : null}
       {state.kind === 'cancelled' ? <span className="muted">{t('find.exportCancelled')}</span> : null}
+      {state.kind === 'saved' && state.fileName !== null ? (
+        <span className="muted" role="status">
+          {t('find.exportSaved', { file: state.fileName })}
+        </span>
+      ) : null}
     </span>
   )
 }
