@@ -80,21 +80,22 @@ export const test = base.extend<{ outpostHost: OutpostHost; app: AppUnderTest; a
     }
 
     const startWeb = async (opts: { apiUrl?: string; apiToken?: string }): Promise<Page> => {
-      const port = await freePort()
-      // One process (node with tsx's loader), so SIGKILL hits the server itself.
-      const args = ['--import', 'tsx', join(REPO_ROOT, 'src-main/cli/web.ts'), '--port', String(port), '--data-dir', dataDir]
+      // Port 0: the host binds a port the OS picks and prints it. A port picked
+      // here and passed on could be taken by a parallel worker in between.
+      const args = ['--import', 'tsx', join(REPO_ROOT, 'src-main/cli/web.ts'), '--port', '0', '--data-dir', dataDir]
       if (opts.apiUrl) args.push('--api-url', opts.apiUrl)
       if (opts.apiToken) args.push('--api-token', opts.apiToken)
       const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OUTPOST_DATA_DIR: dataDir } })
       child = proc
       let output = ''
-      await new Promise<void>((resolve, reject) => {
+      const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`web host did not start:\n${output}`)), 30_000)
         const onData = (d: Buffer) => {
           output += d.toString()
-          if (output.includes('Outpost is running at')) {
+          const m = /Outpost is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+          if (m?.[1]) {
             clearTimeout(timer)
-            resolve()
+            resolve(m[1])
           }
         }
         proc.stdout?.on('data', onData)
@@ -104,7 +105,7 @@ export const test = base.extend<{ outpostHost: OutpostHost; app: AppUnderTest; a
           reject(new Error(`web host exited (${code}):\n${output}`))
         })
       })
-      await current.goto(`http://127.0.0.1:${port}/`)
+      await current.goto(`${url}/`)
       return current
     }
 
