@@ -269,7 +269,7 @@ describe('migration 004: order lifecycle', () => {
   }
 
   it('every migration has a test in this file', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
   })
 })
 
@@ -328,6 +328,56 @@ describe('migration 007: CJK text searchable by any part', () => {
     expect(db.prepare("SELECT unit_price_minor FROM item_names WHERE name = '紅茶'").pluck().get()).toBe(3000)
     db.prepare(`DELETE FROM orders WHERE id = 'o3'`).run()
     expect(match('"美 玲"*')).toEqual([])
+    db.close()
+  })
+})
+
+describe('migration 008: one facets update per outbox status change', () => {
+  it('from version 7: every status change keeps facets and counters equal to a recount from the outbox', () => {
+    const old = databaseAt(7)
+    const order = old.prepare(`INSERT INTO orders (id, customer, note, currency, items, total_minor, created_at) VALUES (?, 'Ann', NULL, 'EUR', '[]', 0, ?)`)
+    for (const id of ['o1', 'o2', 'o3']) order.run(id, `2026-01-0${id.slice(1)}T00:00:00.000Z`)
+    const event = old.prepare(`INSERT INTO outbox (id, aggregate_id, type, payload, created_at, status) VALUES (?, ?, 'OrderCreated', '{}', '2026-01-01', ?)`)
+    event.run('e1', 'o1', 'pending')
+    event.run('e2', 'o1', 'pending')
+    event.run('e3', 'o2', 'dead')
+    old.close()
+    const db = databaseAt(8)
+    const recount = () =>
+      db
+        .prepare(
+          `SELECT f.order_id,
+             (SELECT count(*) FROM outbox WHERE aggregate_id = f.order_id AND status = 'pending') AS pending,
+             (SELECT count(*) FROM outbox WHERE aggregate_id = f.order_id AND status = 'dead') AS dead,
+             (SELECT count(*) FROM outbox WHERE aggregate_id = f.order_id AND status = 'dead' AND discarded_at IS NULL) AS live_dead
+           FROM order_facets f ORDER BY f.order_id`,
+        )
+        .all() as { order_id: string; pending: number; dead: number; live_dead: number }[]
+    const syncOf = (r: { pending: number; dead: number; live_dead: number }) =>
+      r.dead > 0 ? (r.live_dead > 0 ? 'attention' : 'discarded') : r.pending > 0 ? 'waiting' : 'sent'
+    const check = (step: string) => {
+      const truth = recount().map((r) => ({ ...r, sync: syncOf(r) }))
+      expect(db.prepare('SELECT order_id, pending, dead, live_dead, sync FROM order_facets ORDER BY order_id').all(), step).toEqual(truth)
+      const counters = Object.fromEntries((db.prepare('SELECT key, n FROM order_counters').all() as { key: string; n: number }[]).map((r) => [r.key, r.n]))
+      for (const s of ['waiting', 'sent', 'attention', 'discarded']) {
+        expect(counters[`sync:${s}`], `${step}: sync:${s}`).toBe(truth.filter((r) => r.sync === s).length)
+      }
+    }
+    check('after the upgrade')
+    const steps: [string, string][] = [
+      ['first of two sent: still waiting', `UPDATE outbox SET status = 'sent' WHERE id = 'e1'`],
+      ['an update that changes no status', `UPDATE outbox SET status = 'pending', attempts = attempts + 1 WHERE id = 'e2'`],
+      ['refused: needs attention', `UPDATE outbox SET status = 'dead' WHERE id = 'e2'`],
+      ['discarded', `UPDATE outbox SET discarded_at = '2026-01-05' WHERE id = 'e2'`],
+      ['retried: waiting again', `UPDATE outbox SET status = 'pending', discarded_at = NULL WHERE id = 'e2'`],
+      ['a batch marked sent in one statement', `UPDATE outbox SET status = 'sent' WHERE id IN ('e2', 'e3')`],
+      ['an event moved to another order', `UPDATE outbox SET aggregate_id = 'o3', status = 'dead' WHERE id = 'e1'`],
+    ]
+    for (const [step, sql] of steps) {
+      db.exec(sql)
+      check(step)
+    }
+    expect(db.prepare("SELECT sync FROM order_facets WHERE order_id = 'o3'").pluck().get()).toBe('attention')
     db.close()
   })
 })
