@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { Pool } from 'undici'
+import type { OrderCreatedPayload } from '../../src-shared/protocol'
 
 export interface LoadSpec {
   devices: number
@@ -31,16 +32,7 @@ export interface WireEventJson {
   type: 'OrderCreated'
   aggregateId: string
   occurredAt: string
-  payload: {
-    id: string
-    version: 1
-    customer: string
-    note: string | null
-    currency: string
-    items: { name: string; quantity: number; unitPriceMinor: number }[]
-    totalMinor: number
-    createdAt: string
-  }
+  payload: OrderCreatedPayload
 }
 
 export function makeEvent(block: string, device: number, i: number): WireEventJson {

@@ -2,6 +2,7 @@ import type { SqliteDatabase } from '../db/native-sqlite'
 import { OutpostError } from '../errors'
 import { uuidv7 } from '../ids'
 import type { OutboxRepo } from '../outbox/outbox-repo'
+import { orderPayload, storedItems } from './order-payload'
 import type { ValidOrder } from './validate-order'
 
 export const ORDER_UPDATED = 'OrderUpdated'
@@ -52,20 +53,10 @@ export class OrderChanges {
     return this.db.transaction(() => {
       const cur = this.check(id, expectedVersion)
       const version = expectedVersion + 1
-      const stored = order.items.map(({ name, quantity, unitPriceMinor }) => ({ name, quantityMilli: Math.round(quantity * 1000), unitPriceMinor }))
+      const stored = storedItems(order)
       this.stmts.update.run({ id, expected: expectedVersion, version, at, customer: order.customer, note: order.note, currency: order.currency, items: JSON.stringify(stored), totalMinor: order.totalMinor })
       hooks.afterOrderWrite?.()
-      const payload = {
-        id,
-        version,
-        customer: order.customer,
-        note: order.note,
-        currency: order.currency,
-        items: stored.map((it) => ({ name: it.name, quantity: it.quantityMilli / 1000, unitPriceMinor: it.unitPriceMinor })),
-        totalMinor: order.totalMinor,
-        createdAt: cur.created_at,
-        updatedAt: at,
-      }
+      const payload = orderPayload(id, version, order, stored, cur.created_at, at)
       this.record(id, version, 'updated', eventId, at, ORDER_UPDATED, payload)
       return { version, eventId }
     }).immediate()

@@ -5,6 +5,7 @@ import { uuidv7 } from '../ids'
 import type { FixRow, OutboxRepo } from '../outbox/outbox-repo'
 import { ORDER_UPDATED } from './order-changes'
 import { ORDER_CREATED } from './orders-repo'
+import { orderPayload, storedItems } from './order-payload'
 import type { ValidOrder } from './validate-order'
 
 export interface FixHooks {
@@ -115,7 +116,7 @@ export class OrderFixes {
         throw new OutpostError('order_cancelled', 'This order is cancelled on this device, so it cannot be edited. Discard this change to go back to the version the server has.')
       }
       const version = refusedVersion
-      const stored = order.items.map(({ name, quantity, unitPriceMinor }) => ({ name, quantityMilli: Math.round(quantity * 1000), unitPriceMinor }))
+      const stored = storedItems(order)
       this.stmts.discardFrom.run(at, id, version)
       this.stmts.write.run({
         id,
@@ -131,17 +132,7 @@ export class OrderFixes {
       })
       hooks.afterOrderWrite?.()
       const created = version === 1
-      const payload = {
-        id,
-        version,
-        customer: order.customer,
-        note: order.note,
-        currency: order.currency,
-        items: stored.map((it) => ({ name: it.name, quantity: it.quantityMilli / 1000, unitPriceMinor: it.unitPriceMinor })),
-        totalMinor: order.totalMinor,
-        createdAt: cur.created_at,
-        ...(created ? {} : { updatedAt: at }),
-      }
+      const payload = orderPayload(id, version, order, stored, cur.created_at, at)
       for (const e of [dead, ...waiting]) this.outbox.settle(e.id, 'replaced', now, newEventId)
       this.stmts.insertVersion.run(id, version, created ? 'created' : 'updated', JSON.stringify(this.stmts.row.get(id)), newEventId, at)
       this.outbox.enqueue({ id: newEventId, aggregateId: id, type: created ? ORDER_CREATED : ORDER_UPDATED, payload: JSON.stringify(payload), createdAt: at })

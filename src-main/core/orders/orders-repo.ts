@@ -2,29 +2,13 @@ import type { LineItem, OrderSummary, SyncState } from '../../../src-shared/cont
 import type { SqliteDatabase } from '../db/native-sqlite'
 import { uuidv7 } from '../ids'
 import type { OutboxRepo } from '../outbox/outbox-repo'
+import { orderPayload, storedItems, type StoredItem } from './order-payload'
 import type { ValidOrder } from './validate-order'
+
+export type { OrderPayload } from './order-payload'
 import { lineTotalMinor } from '../../../src-shared/protocol'
 
 export const ORDER_CREATED = 'OrderCreated'
-
-/** The order as it is sent to the server: the `OrderCreated` payload. */
-export interface OrderPayload {
-  id: string
-  version: number
-  customer: string
-  note: string | null
-  currency: string
-  items: { name: string; quantity: number; unitPriceMinor: number }[]
-  totalMinor: number
-  createdAt: string
-}
-
-/** A line item as the orders row stores it: exact integer thousandths, never a float. */
-interface StoredItem {
-  name: string
-  quantityMilli: number
-  unitPriceMinor: number
-}
 
 interface OrderRow {
   id: string
@@ -91,21 +75,8 @@ export class OrdersRepo {
     const id = uuidv7(now.getTime())
     const eventId = uuidv7(now.getTime())
     const createdAt = now.toISOString()
-    const stored: StoredItem[] = order.items.map(({ name, quantity, unitPriceMinor }) => ({
-      name,
-      quantityMilli: Math.round(quantity * 1000),
-      unitPriceMinor,
-    }))
-    const payload: OrderPayload = {
-      id,
-      version: 1,
-      customer: order.customer,
-      note: order.note,
-      currency: order.currency,
-      items: order.items.map(({ name, quantity, unitPriceMinor }) => ({ name, quantity, unitPriceMinor })),
-      totalMinor: order.totalMinor,
-      createdAt,
-    }
+    const stored = storedItems(order)
+    const payload = orderPayload(id, 1, order, stored, createdAt)
     this.db.transaction(() => {
       this.insertOrder.run({
         id,
