@@ -19,14 +19,15 @@ import type { Migration } from './migration'
  * - `customer_names` / `item_names`: what the form suggests, looked up by an
  *   index range, with the last price of each item.
  */
-const SYNC_OF = (alias: string) => `CASE
+/** Exported for later migrations: a shipped migration never changes, so its fragments mean the same forever. */
+export const SYNC_OF = (alias: string) => `CASE
   WHEN ${alias}.dead > 0 THEN CASE WHEN ${alias}.live_dead > 0 THEN 'attention' ELSE 'discarded' END
   WHEN ${alias}.pending > 0 THEN 'waiting'
   ELSE 'sent' END`
 
 const ITEM_TEXT = (items: string) => `coalesce((SELECT group_concat(json_extract(value, '$.name'), ' ') FROM json_each(${items})), '')`
 
-const REMEMBER = (o: string) => `
+export const REMEMBER = (o: string) => `
     INSERT INTO customer_names (name, last_used, uses) VALUES (${o}.customer, ${o}.created_at, 1)
       ON CONFLICT (name) DO UPDATE SET uses = uses + 1, last_used = max(last_used, excluded.last_used);
     INSERT INTO item_names (name, unit_price_minor, currency, last_used)

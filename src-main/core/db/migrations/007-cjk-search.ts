@@ -1,3 +1,4 @@
+import { REMEMBER } from './005-search'
 import type { Migration } from './migration'
 
 /**
@@ -47,16 +48,7 @@ const ITEM_TEXT = (items: string) =>
 const CUSTOMER_TEXT = (o: string) => SPACE_CJK(`${o}.customer`)
 const NOTE_TEXT = (o: string) => SPACE_CJK(`coalesce(${o}.note, '')`)
 
-// As in 005: the suggestions follow every insert and edit.
-const REMEMBER = (o: string) => `
-    INSERT INTO customer_names (name, last_used, uses) VALUES (${o}.customer, ${o}.created_at, 1)
-      ON CONFLICT (name) DO UPDATE SET uses = uses + 1, last_used = max(last_used, excluded.last_used);
-    INSERT INTO item_names (name, unit_price_minor, currency, last_used)
-      SELECT json_extract(value, '$.name'), json_extract(value, '$.unitPriceMinor'), ${o}.currency, ${o}.created_at
-      FROM json_each(${o}.items) WHERE json_extract(value, '$.name') IS NOT NULL
-      ON CONFLICT (name) DO UPDATE SET unit_price_minor = excluded.unit_price_minor, currency = excluded.currency,
-        last_used = excluded.last_used
-      WHERE excluded.last_used >= item_names.last_used;`
+// The suggestions follow every insert and edit, exactly as in 005.
 
 export const migration007: Migration = {
   version: 7,

@@ -1,3 +1,4 @@
+import { SYNC_OF } from './005-search'
 import type { Migration } from './migration'
 
 /**
@@ -47,11 +48,7 @@ export const migration008: Migration = {
       UPDATE order_facets SET pending = pending + (new.status = 'pending'), dead = dead + (new.status = 'dead'),
         live_dead = live_dead + (new.status = 'dead' AND new.discarded_at IS NULL)
         WHERE order_id = new.aggregate_id;
-      UPDATE order_facets SET sync = CASE
-          WHEN dead > 0 THEN CASE WHEN live_dead > 0 THEN 'attention' ELSE 'discarded' END
-          WHEN pending > 0 THEN 'waiting'
-          ELSE 'sent' END
-        WHERE order_id IN (old.aggregate_id, new.aggregate_id);
+      UPDATE order_facets SET sync = ${SYNC_OF('order_facets')} WHERE order_id IN (old.aggregate_id, new.aggregate_id);
     END;
   `,
 }
