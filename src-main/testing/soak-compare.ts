@@ -3,21 +3,14 @@
  * app's final state of it, field by field, plus what the server is missing
  * (versions the app has that the server never applied).
  */
+import type { ServerOrder } from '../../src-shared/apply-rules'
 
-/** One order as both sides are compared: quantities as exact thousandths. */
-export interface ComparableOrder {
-  id: string
-  version: number
-  state: string
-  customer: string
-  note: string | null
-  currency: string
-  items: { name: string; quantityMilli: number; unitPriceMinor: number }[]
-  totalMinor: number
-  createdAt: string
-  cancelledAt: string | null
-  cancelReason: string | null
-}
+/**
+ * One order as both sides are compared: the server's order shape (quantities
+ * as exact thousandths) without its own bookkeeping; `state` is any string
+ * because the app has no 'fulfilled'.
+ */
+export type ComparableOrder = Omit<ServerOrder, 'updatedAt' | 'state'> & { state: string }
 
 export interface OrderComparison {
   /** Orders on both sides whose version, state or content differ. */
@@ -59,19 +52,7 @@ export function compareOrders(client: readonly ComparableOrder[], server: readon
 }
 
 /** The wire's order view (quantities as JSON numbers) → comparable. */
-export function fromOrderView(o: {
-  id: string
-  version: number
-  state: string
-  customer: string
-  note: string | null
-  currency: string
-  items: { name: string; quantity: number; unitPriceMinor: number }[]
-  totalMinor: number
-  createdAt: string
-  cancelledAt: string | null
-  cancelReason: string | null
-}): ComparableOrder {
+export function fromOrderView(o: Omit<ComparableOrder, 'items'> & { items: { name: string; quantity: number; unitPriceMinor: number }[] }): ComparableOrder {
   return {
     id: o.id,
     version: o.version,
