@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { finished } from 'node:stream/promises'
 import { OrderFilter, type WebExportState } from '../../src-shared/contract'
 import type { Core } from '../core/core-types'
 import { ExportCancelled, exportFileName } from '../core/orders/order-export'
@@ -136,7 +137,14 @@ export class WebExports {
         run.orders = p.orders
         run.rows = p.rows
       })
-      await new Promise<void>((resolve) => res.end(resolve))
+      // finished() rejects when the browser went away before the last byte,
+      // where res.end's callback would never run and the export would stay
+      // "running" for the page polling it.
+      if (res.destroyed) throw new ExportCancelled()
+      res.end()
+      await finished(res).catch(() => {
+        throw new ExportCancelled()
+      })
       this.end(run, 'done')
     } catch (err) {
       // Headers are out: a failure can only cut the download short, which the browser and the page both show.

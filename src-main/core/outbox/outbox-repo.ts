@@ -261,17 +261,19 @@ export class OutboxRepo {
     this.db.transaction(() => {
       for (const o of outcomes) {
         switch (o.kind) {
+          // The history row only for a row still in the outbox and pending:
+          // an event a fix settled meanwhile (another process) has no outbox
+          // row, and its attempt insert would fail the whole shared commit.
           case 'sent':
-            s.sent.run(iso, o.httpStatus, o.reply, o.id)
-            s.attempt.run(o.id, iso, o.httpStatus, o.outcome, null)
+            if (s.sent.run(iso, o.httpStatus, o.reply, o.id).changes === 1) s.attempt.run(o.id, iso, o.httpStatus, o.outcome, null)
             break
           case 'dead':
-            s.dead.run(o.error, o.httpStatus, o.reply, o.id)
-            s.attempt.run(o.id, iso, o.httpStatus, 'rejected', o.error)
+            if (s.dead.run(o.error, o.httpStatus, o.reply, o.id).changes === 1) s.attempt.run(o.id, iso, o.httpStatus, 'rejected', o.error)
             break
           case 'retry':
-            s.retry.run(o.error, o.httpStatus, o.nextAttemptAt, o.countsAsAttempt ? 1 : 0, o.id)
-            s.attempt.run(o.id, iso, o.httpStatus, o.countsAsAttempt ? 'retry' : 'paused', o.error)
+            if (s.retry.run(o.error, o.httpStatus, o.nextAttemptAt, o.countsAsAttempt ? 1 : 0, o.id).changes === 1) {
+              s.attempt.run(o.id, iso, o.httpStatus, o.countsAsAttempt ? 'retry' : 'paused', o.error)
+            }
             break
         }
       }

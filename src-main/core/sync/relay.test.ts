@@ -464,6 +464,34 @@ describe('pipelined delivery', () => {
   })
 })
 
+describe('a failed commit in one slot', () => {
+  it('halts the pass, and the pass ends only after the other slot has recorded its answer and left', async () => {
+    const core = start(undefined, { startRelay: false, relay: { batchSize: 10, concurrency: 2 } })
+    for (let i = 0; i < 40; i++) await order(core, `c${i}`)
+    const [first] = outbox()
+    // A real SQLite failure, from a second connection: recording the first event's attempt aborts.
+    const writer = openSqlite(join(dir.path, 'outpost.db'))
+    writer.exec(`CREATE TRIGGER fail_record BEFORE INSERT ON outbox_attempts WHEN new.event_id = '${first!.id}' BEGIN SELECT RAISE(ABORT, 'injected'); END`)
+    writer.close()
+    // The first batch is answered at once, so its slot commits alone (and fails) before the second batch's slow answer.
+    const api = await scripted(async (req) => {
+      if (!req.events.some((e) => e.id === first!.id)) await new Promise((r) => setTimeout(r, 400))
+      return acceptAll(req)
+    })
+    const set = await core.handlers.updateSettings({ apiUrl: api.url })
+    expect(set.ok).toBe(true)
+    await core.handlers.syncNow(undefined)
+    const requestsAtEnd = api.requests.length
+    const rows = outbox()
+    // The other slot's batch was recorded before the pass ended; the failed one stays pending (sent again later, same ids).
+    expect(rows.slice(10, 20).map((r) => r.status)).toEqual(Array(10).fill('sent'))
+    expect(rows.slice(0, 10).every((r) => r.status === 'pending')).toBe(true)
+    // Three requests: both slots' first batches, and the batch the fast slot sent before recording its answer.
+    // None after the failure while the pass lasted: the slow slot claimed nothing more (a later drain may send again).
+    expect(requestsAtEnd).toBe(3)
+  })
+})
+
 describe('progress', () => {
   it('issue 10: orders created during a run extend the total, so done never exceeds total', async () => {
     const api = await scripted(async (req) => {

@@ -422,13 +422,18 @@ export class Relay {
     let delivered = 0
     let halted = false
     const client = this.client(cfg)
+    // Checked before every request leaves, not only at claim time: a batch
+    // claimed early may leave one request-timeout later, and must not leave
+    // after another process has taken the lease over.
+    const leased = (): boolean => {
+      if (this.deps.lease.acquire()) return true
+      this.scheduleLeaseRetry()
+      halted = true
+      return false
+    }
     const claim = (): Claimed | null => {
       if (halted || this.stopping) return null
-      if (!this.deps.lease.acquire()) {
-        this.scheduleLeaseRetry()
-        halted = true
-        return null
-      }
+      if (!leased()) return null
       const candidates = this.deps.outbox.nextBatch({
         now: this.deps.now(),
         limit: this.batchSize,
@@ -445,12 +450,21 @@ export class Relay {
     const slots = Math.max(1, this.deps.tuning.concurrency)
     const group = new GroupCommit<Recorded, number>(slots, (items) => this.commitTogether(items), GROUP_WAIT_MS)
     this.group = group
+    // A slot that fails (its commit failed) halts the pass, and the pass ends
+    // only when every slot has left: a slot still running after its pass
+    // ended would send what the next pass claims again.
+    let failed = false
+    let failure: unknown
     const slot = async (): Promise<void> => {
       try {
-        await this.runSlot(client, claim, () => halted, (result) => {
+        await this.runSlot(client, claim, () => halted, leased, (result) => {
           delivered += result.delivered
           if (result.verdict === 'halt') halted = true
         })
+      } catch (err) {
+        halted = true
+        if (!failed) failure = err
+        failed = true
       } finally {
         group.leave()
       }
@@ -460,6 +474,7 @@ export class Relay {
     } finally {
       this.group = null
     }
+    if (failed) throw failure
     return { delivered, halted }
   }
 
@@ -468,6 +483,7 @@ export class Relay {
     client: ApiClient,
     claim: () => Claimed | null,
     halted: () => boolean,
+    leased: () => boolean,
     count: (result: { delivered: number; verdict: BatchVerdict }) => void,
   ): Promise<void> {
     const first = claim()
@@ -479,13 +495,14 @@ export class Relay {
       const res = await current.answer
       const judged = this.judge(current.batch, res)
       let following: InFlight | null = null
-      if (judged.decision.action === 'apply-results' && next && !halted() && !this.stopping && !this.stopped) {
+      if (judged.decision.action === 'apply-results' && next && !halted() && !this.stopping && !this.stopped && leased()) {
         following = this.post(client, next)
         next = null
         await yieldToIo()
       }
       count(await this.applyJudged(client, current.batch, res, judged))
       if (!following && !halted() && !this.stopping) {
+        if (next && !leased()) next = null
         next ??= claim()
         following = next ? this.post(client, next) : null
       }
